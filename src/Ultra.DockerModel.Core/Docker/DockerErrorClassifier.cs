@@ -1,0 +1,54 @@
+using System;
+using System.Linq;
+using System.Text.RegularExpressions;
+
+namespace Ultra.DockerModel
+{
+    /// <summary>
+    /// Turns a failed <c>docker model</c> run into a typed exception. The plugin exits 1 for every error, so the
+    /// stderr text (ANSI codes removed) is the only way to tell "not running" from "not found" or "out of memory".
+    /// </summary>
+    public static class DockerErrorClassifier
+    {
+        private static readonly Regex Ansi = new(@"\x1b\[[0-9;?]*[A-Za-z]", RegexOptions.CultureInvariant);
+
+        public static string StripAnsi(string text) => Ansi.Replace(text, "");
+
+        public static DockerModelException Classify(string stderr, int exitCode, string? model = null)
+        {
+            string text = StripAnsi(stderr ?? "").Trim();
+            string firstLine = text.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? $"docker exited with code {exitCode}";
+            DockerModelException e;
+
+            // Without the plugin, docker itself parses the flags: "unknown flag: --json" with docker's own usage, exit 125.
+            if (Has(text, "is not a docker command", "unknown command: docker model")
+                || (Has(text, "unknown flag") && Has(text, "Usage:  docker [OPTIONS] COMMAND")))
+                e = new PluginMissingException(stderr ?? "");
+            else if (Has(text, "Docker Model Runner is not running"))
+                e = new RunnerNotRunningException(stderr ?? "");
+            else if (Has(text, "not enough GPU memory", "cudaMalloc failed", "failed to allocate buffer", "model too big", "out of memory"))
+                e = new ModelOutOfMemoryException(model, stderr ?? "");
+            else if (Has(text, "exceed_context_size_error", "exceeds the available context size"))
+                e = new ContextTooLongException(model, stderr ?? "");
+            else if (Has(text, "connection refused", "error querying", "no such host", "Cannot connect to the Docker daemon", "i/o timeout", "took too long to initialize"))
+                e = new RunnerUnreachableException(firstLine, stderr);
+            else if (Has(text, "Failed to pull model") && Has(text, "404 Not Found", "401 Unauthorized", "model not found", "Model not found"))
+                e = new ModelNotFoundException(model ?? "", stderr, suggestInstall: false);
+            else if (Has(text, "model not found", "no such model"))
+                e = new ModelNotFoundException(model ?? "", stderr);
+            else if (Has(text, "Failed to pull model"))
+                e = new ModelPullException(model ?? "", firstLine.Replace("Failed to pull model: ", ""), stderr ?? "");
+            else if (Has(text, "unknown flag", "requires at least", "requires 1 argument", "accepts at most", "must be one of"))
+                e = new DockerModelException(ErrorKind.InvalidInvocation, $"docker model rejected the command: {firstLine}", stderr);
+            else
+                e = new DockerModelException(ErrorKind.Unknown, $"docker model failed: {firstLine}", stderr);
+
+            e.ExitCode = exitCode;
+            e.Model ??= model;
+            return e;
+        }
+
+        private static bool Has(string text, params string[] needles) =>
+            needles.Any(n => text.IndexOf(n, StringComparison.OrdinalIgnoreCase) >= 0);
+    }
+}

@@ -1,0 +1,90 @@
+using System;
+using System.Text.RegularExpressions;
+
+namespace Ultra.DockerModel
+{
+    /// <summary>
+    /// Model references as Docker Model Runner reads them: <c>[registry/][org/]name[:tag]</c>, default org <c>ai/</c>,
+    /// default tag <c>latest</c>, the name part lower-cased, the tag kept as typed.
+    /// </summary>
+    public static class ModelReference
+    {
+        // Characters a registry reference can hold; anything else (spaces, quotes, ; | $ ` &) is refused before a process starts.
+        private static readonly Regex Valid = new(@"^[A-Za-z0-9][A-Za-z0-9._\-/:@]{0,510}$", RegexOptions.CultureInvariant);
+        private static readonly Regex Digest = new(@"^(sha256:)?[0-9a-f]{12}([0-9a-f]{52})?$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
+
+        public static bool IsValid(string? reference) => reference != null && Valid.IsMatch(reference);
+
+        /// <summary>Throws <see cref="InvalidModelNameException"/> for a reference that could not be a model name.</summary>
+        public static string Validate(string? reference)
+        {
+            if (!IsValid(reference))
+                throw new InvalidModelNameException(reference ?? "");
+            return reference!;
+        }
+
+        /// <summary><c>smollm2</c> becomes <c>ai/smollm2:latest</c>; ids and digests are returned as they are.</summary>
+        public static string Normalize(string reference)
+        {
+            string r = reference.Trim();
+            if (Digest.IsMatch(r) || r.Contains("@")) return r;
+            foreach (var prefix in new[] { "index.docker.io/", "docker.io/" })
+                if (r.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) r = r.Substring(prefix.Length);
+            int slash = r.LastIndexOf('/');
+            int colon = r.LastIndexOf(':');
+            string name = colon > slash ? r.Substring(0, colon) : r;
+            string tag = colon > slash ? r.Substring(colon + 1) : "";
+            if (name.IndexOf('/') < 0) name = "ai/" + name;
+            if (name.StartsWith("hf.co/", StringComparison.OrdinalIgnoreCase)) name = "huggingface.co/" + name.Substring(6);
+            return name.ToLowerInvariant() + ":" + (tag.Length == 0 ? "latest" : tag);
+        }
+
+        /// <summary>The repository part of a normalized reference: <c>ai/smollm2:latest</c> gives <c>ai/smollm2</c>.</summary>
+        public static string Repository(string normalized)
+        {
+            int slash = normalized.LastIndexOf('/');
+            int colon = normalized.LastIndexOf(':');
+            return colon > slash ? normalized.Substring(0, colon) : normalized;
+        }
+
+        /// <summary>The name as <c>docker model ls</c> displays it: <c>ai/gemma3:latest</c> gives <c>gemma3</c>.</summary>
+        public static string ShortName(string normalized)
+        {
+            string r = normalized;
+            if (r.StartsWith("ai/", StringComparison.Ordinal)) r = r.Substring(3);
+            if (r.EndsWith(":latest", StringComparison.Ordinal)) r = r.Substring(0, r.Length - 7);
+            return r;
+        }
+
+        /// <summary>12 hex digits of an id such as <c>sha256:354bf30d0aa3...</c>.</summary>
+        public static string ShortId(string id)
+        {
+            string hex = id.StartsWith("sha256:", StringComparison.Ordinal) ? id.Substring(7) : id;
+            return hex.Length > 12 ? hex.Substring(0, 12) : hex;
+        }
+
+        public static bool IsId(string reference) => Digest.IsMatch(reference.Trim());
+
+        /// <summary>
+        /// Whether a user's reference names this model: by any tag (a reference without a tag matches every tag of
+        /// its repository, as <c>docker model ls FILTER</c> does) or by id.
+        /// </summary>
+        public static bool Matches(LocalModel model, string reference)
+        {
+            string r = reference.Trim();
+            if (IsId(r))
+            {
+                string hex = r.StartsWith("sha256:", StringComparison.OrdinalIgnoreCase) ? r.Substring(7) : r;
+                return model.Id.Substring(Math.Min(7, model.Id.Length)).StartsWith(hex, StringComparison.OrdinalIgnoreCase);
+            }
+            string normalized = Normalize(r);
+            bool hasTag = r.LastIndexOf(':') > r.LastIndexOf('/');
+            foreach (var tag in model.Tags)
+            {
+                string t = Normalize(tag);
+                if (hasTag ? t == normalized : Repository(t) == Repository(normalized)) return true;
+            }
+            return false;
+        }
+    }
+}

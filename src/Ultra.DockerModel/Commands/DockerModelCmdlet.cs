@@ -1,0 +1,63 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Ultra.DockerModel.Commands
+{
+    /// <summary>
+    /// The base of every cmdlet: turns StopProcessing (Ctrl+C, Select-Object -First) into a cancellation that kills
+    /// the docker child, runs async Core calls while keeping every Write* on the pipeline thread, and turns Core
+    /// exceptions into ErrorRecords with stable ids.
+    /// </summary>
+    public abstract class DockerModelCmdlet : PSCmdlet, IDisposable
+    {
+        private readonly CancellationTokenSource _cancel = new();
+
+        protected CancellationToken CancelToken => _cancel.Token;
+
+        internal static DockerModelClient Docker => ModuleState.Docker;
+
+        protected override void StopProcessing() => _cancel.Cancel();
+
+        public void Dispose() => _cancel.Dispose();
+
+        /// <summary>Runs <paramref name="work"/> in the background; actions it posts run here, on the pipeline thread.</summary>
+        internal T Run<T>(Func<PipelineQueue, CancellationToken, Task<T>> work)
+        {
+            var queue = new PipelineQueue();
+            try
+            {
+                return queue.Drain(Task.Run(() => work(queue, CancelToken)));
+            }
+            catch (OperationCanceledException) when (CancelToken.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+        }
+
+        internal T Run<T>(Func<CancellationToken, Task<T>> work) => Run((_, token) => work(token));
+
+        /// <summary>An ErrorRecord whose id and category come from the Core exception's kind.</summary>
+        internal static ErrorRecord ToErrorRecord(Exception exception, object? target) => exception is DockerModelException e
+            ? new ErrorRecord(e, e.ErrorId, CategoryOf(e.Kind), target ?? e.Model)
+            : new ErrorRecord(exception, exception.GetType().Name, ErrorCategory.NotSpecified, target);
+
+        private static ErrorCategory CategoryOf(ErrorKind kind) => kind switch
+        {
+            ErrorKind.DockerNotInstalled or ErrorKind.PluginMissing => ErrorCategory.NotInstalled,
+            ErrorKind.RunnerNotRunning or ErrorKind.EndpointRequired or ErrorKind.AllProvidersFailed => ErrorCategory.ResourceUnavailable,
+            ErrorKind.RunnerUnreachable or ErrorKind.PullFailed => ErrorCategory.ConnectionError,
+            ErrorKind.ModelNotFound => ErrorCategory.ObjectNotFound,
+            ErrorKind.OutOfMemory or ErrorKind.ContextTooLong => ErrorCategory.LimitsExceeded,
+            ErrorKind.InvalidModelName or ErrorKind.InvalidInvocation => ErrorCategory.InvalidArgument,
+            ErrorKind.Timeout => ErrorCategory.OperationTimeout,
+            ErrorKind.AuthenticationFailed => ErrorCategory.AuthenticationError,
+            ErrorKind.RateLimited => ErrorCategory.QuotaExceeded,
+            ErrorKind.ServerError => ErrorCategory.InvalidResult,
+            ErrorKind.StreamInterrupted => ErrorCategory.ReadError,
+            ErrorKind.SettingsInvalid => ErrorCategory.InvalidData,
+            _ => ErrorCategory.NotSpecified,
+        };
+    }
+}
