@@ -55,21 +55,23 @@ namespace Ultra.DockerModel
         }
 
         /// <summary>Runs with the raw stdout stream handed to <paramref name="readStdout"/> as it is produced.</summary>
+        /// <param name="standardInput">Text written to stdin before it is closed (stdin is closed at once when null).</param>
         public async Task<CliResult> RunStreamAsync(IReadOnlyList<string> arguments, Func<Stream, CancellationToken, Task> readStdout,
-            CancellationToken cancellationToken)
+            CancellationToken cancellationToken, string? standardInput = null)
         {
             var stderr = new StringBuilder();
             int exit = await ExecuteAsync(arguments, PipeTarget.Create(readStdout),
-                PipeTarget.ToStringBuilder(stderr, Encoding.UTF8), cancellationToken).ConfigureAwait(false);
+                PipeTarget.ToStringBuilder(stderr, Encoding.UTF8), cancellationToken, standardInput).ConfigureAwait(false);
             return new CliResult { ExitCode = exit, StandardError = stderr.ToString() };
         }
 
-        private async Task<int> ExecuteAsync(IReadOnlyList<string> arguments, PipeTarget stdout, PipeTarget stderr, CancellationToken cancellationToken)
+        private async Task<int> ExecuteAsync(IReadOnlyList<string> arguments, PipeTarget stdout, PipeTarget stderr, CancellationToken cancellationToken,
+            string? standardInput = null)
         {
             var command = Cli.Wrap(Executable)
                 .WithArguments(arguments)
                 .WithEnvironmentVariables(_environment)
-                .WithStandardInputPipe(PipeSource.Null)
+                .WithStandardInputPipe(standardInput is null ? PipeSource.Null : PipeSource.FromString(standardInput, new UTF8Encoding(false)))
                 .WithStandardOutputPipe(stdout)
                 .WithStandardErrorPipe(stderr)
                 .WithValidation(CommandResultValidation.None);

@@ -20,6 +20,10 @@ namespace Ultra.DockerModel
         public string? RawError { get; }
         public string? Model { get; internal set; }
         public int? ExitCode { get; internal set; }
+        /// <summary>How long the server asked us to wait before trying again (HTTP Retry-After).</summary>
+        public TimeSpan? RetryAfter { get; internal set; }
+        /// <summary>Text already written before a failure mid-answer.</summary>
+        public string? PartialText { get; internal set; }
 
         /// <summary>The provider could not serve the call at all, so another provider may (a fallback trigger).</summary>
         public bool IsUnavailable => Kind is ErrorKind.DockerNotInstalled or ErrorKind.PluginMissing or ErrorKind.RunnerNotRunning

@@ -26,13 +26,23 @@ namespace Ultra.DockerModel.Commands
         internal T Run<T>(Func<PipelineQueue, CancellationToken, Task<T>> work)
         {
             var queue = new PipelineQueue();
+            var task = Task.Run(() => work(queue, CancelToken));
             try
             {
-                return queue.Drain(Task.Run(() => work(queue, CancelToken)));
+                return queue.Drain(task);
             }
             catch (OperationCanceledException) when (CancelToken.IsCancellationRequested)
             {
                 throw new PipelineStoppedException();
+            }
+            finally
+            {
+                // Left early (Select-Object -First stopped the pipeline, or a Write* threw): stop the work and its child process.
+                if (!task.IsCompleted)
+                {
+                    _cancel.Cancel();
+                    try { task.Wait(TimeSpan.FromSeconds(10)); } catch (AggregateException) { }
+                }
             }
         }
 

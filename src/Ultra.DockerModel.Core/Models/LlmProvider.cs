@@ -1,0 +1,61 @@
+using System;
+using System.Text.RegularExpressions;
+
+namespace Ultra.DockerModel
+{
+    public enum LlmProviderKind
+    {
+        DockerModelRunner,
+        OpenAICompatible,
+    }
+
+    /// <summary>How Docker Model Runner is reached: the CLI unless the call needs the HTTP API, or always one of them.</summary>
+    public enum LlmTransport
+    {
+        Auto,
+        Cli,
+        Http,
+    }
+
+    /// <summary>One entry of the fallback chain. Holds the NAME of the environment variable with the API key, never the key.</summary>
+    public sealed class LlmProvider
+    {
+        private static readonly Regex EnvName = new(@"^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant);
+
+        public string Name { get; set; } = "";
+        public LlmProviderKind Kind { get; set; }
+        public string? Model { get; set; }
+        /// <summary>The OpenAI base URL (e.g. <c>http://localhost:11434/v1</c>); for Docker Model Runner, an HTTP endpoint to use instead of the discovered one.</summary>
+        public string? Endpoint { get; set; }
+        public string? ApiKeyEnvironmentVariable { get; set; }
+        /// <summary>Seconds to wait for the first piece of the answer before moving on to the next provider.</summary>
+        public int? TimeoutSec { get; set; }
+        public bool Enabled { get; set; } = true;
+        public LlmTransport Transport { get; set; } = LlmTransport.Auto;
+
+        /// <summary>The provider used for <c>Invoke-LocalLlm -Model</c> when no chain entry is named.</summary>
+        public static LlmProvider LocalRunner(string model, LlmTransport transport = LlmTransport.Auto) =>
+            new() { Name = "DockerModelRunner", Kind = LlmProviderKind.DockerModelRunner, Model = model, Transport = transport };
+
+        /// <summary>Throws <see cref="DockerModelException"/> (SettingsInvalid) describing the first problem.</summary>
+        public void Validate()
+        {
+            if (string.IsNullOrWhiteSpace(Name)) throw Invalid("A provider needs a Name.");
+            if (!Enum.IsDefined(typeof(LlmProviderKind), Kind)) throw Invalid($"Provider '{Name}' has an unknown Kind '{Kind}'; use DockerModelRunner or OpenAICompatible.");
+            if (string.IsNullOrWhiteSpace(Model)) throw Invalid($"Provider '{Name}' needs a Model.");
+            if (Kind == LlmProviderKind.DockerModelRunner && !ModelReference.IsValid(Model))
+                throw Invalid($"Provider '{Name}': '{Model}' is not a valid Docker model name.");
+            if (Kind == LlmProviderKind.OpenAICompatible && string.IsNullOrWhiteSpace(Endpoint))
+                throw Invalid($"Provider '{Name}' (OpenAICompatible) needs an Endpoint such as http://localhost:11434/v1.");
+            if (Endpoint != null && (!Uri.TryCreate(Endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https")))
+                throw Invalid($"Provider '{Name}': Endpoint '{Endpoint}' is not an http(s) URL.");
+            if (ApiKeyEnvironmentVariable != null && !EnvName.IsMatch(ApiKeyEnvironmentVariable))
+                throw Invalid($"Provider '{Name}': ApiKeyEnvironmentVariable must be the NAME of an environment variable (letters, digits, _), not the key itself.");
+            if (TimeoutSec is <= 0) throw Invalid($"Provider '{Name}': TimeoutSec must be positive.");
+        }
+
+        private static DockerModelException Invalid(string message) => new(ErrorKind.SettingsInvalid, message);
+
+        public override string ToString() => $"{Name} ({Kind}, {Model})";
+    }
+}

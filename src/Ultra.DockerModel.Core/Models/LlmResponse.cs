@@ -1,0 +1,47 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace Ultra.DockerModel
+{
+    /// <summary>A complete answer. <see cref="ToString"/> is the text, so <c>"$r"</c> and <c>Set-Content</c> give the answer.</summary>
+    public sealed class LlmResponse
+    {
+        public string Text { get; init; } = "";
+        public string? Model { get; init; }
+        /// <summary>The provider that answered (its name in the fallback chain, or <c>DockerModelRunner</c>).</summary>
+        public string Provider { get; init; } = "";
+        /// <summary><c>stop</c>, <c>length</c> or what the provider reported; null when it did not say.</summary>
+        public string? FinishReason { get; init; }
+        public TimeSpan Elapsed { get; init; }
+        public TimeSpan? TimeToFirstToken { get; init; }
+        public int? PromptTokens { get; init; }
+        public int? CompletionTokens { get; init; }
+        public IReadOnlyList<LlmAttempt> Attempts { get; init; } = Array.Empty<LlmAttempt>();
+        /// <summary>The conversation including this answer; pipe the response back in to continue it.</summary>
+        public IReadOnlyList<LlmMessage> History { get; init; } = Array.Empty<LlmMessage>();
+
+        public override string ToString() => Text;
+    }
+}
+
+namespace Ultra.DockerModel
+{
+    internal static class LlmResponseExtensions
+    {
+        /// <summary>The response with the call's attempts, total time and the conversation so far (this answer appended).</summary>
+        public static LlmResponse With(this LlmResponse r, IReadOnlyList<LlmAttempt> attempts, TimeSpan elapsed, IReadOnlyList<LlmMessage> asked) => new()
+        {
+            Text = r.Text,
+            Model = r.Model,
+            Provider = r.Provider,
+            FinishReason = r.FinishReason,
+            TimeToFirstToken = r.TimeToFirstToken,
+            PromptTokens = r.PromptTokens,
+            CompletionTokens = r.CompletionTokens,
+            Elapsed = elapsed,
+            Attempts = attempts.ToArray(),
+            History = new List<LlmMessage>(asked) { new("assistant", r.Text) },
+        };
+    }
+}

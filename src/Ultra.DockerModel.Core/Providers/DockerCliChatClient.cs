@@ -1,0 +1,164 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Threading;
+using System.Threading.Channels;
+using System.Threading.Tasks;
+using Microsoft.Extensions.AI;
+
+namespace Ultra.DockerModel.Providers
+{
+    /// <summary>
+    /// Docker Model Runner over its CLI: <c>docker model run --color no MODEL -- PROMPT</c>, stdout streamed as it is
+    /// printed. It carries one user prompt only (no system prompt, options or history: the CLI has no way to pass them).
+    /// A model that is not installed is refused before the CLI's automatic pull gets going.
+    /// </summary>
+    public sealed class DockerCliChatClient : IChatClient
+    {
+        // Windows command lines stop at 32K characters; longer prompts go through stdin, which the CLI reads to its end.
+        private const int MaxArgumentPrompt = 30000;
+        private const string AutoPullNotice = "Unable to find model '";
+        private static volatile bool _colorFlagRejected;
+        private readonly DockerCli _cli;
+        private readonly string _model;
+
+        public DockerCliChatClient(DockerCli cli, string model)
+        {
+            _cli = cli;
+            _model = ModelReference.Validate(model);
+        }
+
+        public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            var updates = new List<ChatResponseUpdate>();
+            await foreach (var u in GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false)) updates.Add(u);
+            return updates.ToChatResponse();
+        }
+
+        public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
+            [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            var list = messages.ToList();
+            if (!ChatRequest.IsPlainPrompt(list, options))
+                throw new DockerModelException(ErrorKind.InvalidInvocation,
+                    "The docker CLI transport carries a single prompt only; a system prompt, temperature, max tokens or history need the HTTP transport.");
+            var channel = Channel.CreateUnbounded<ChatResponseUpdate>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var run = RunAsync(list[0].Text, channel.Writer, stop.Token);
+            try
+            {
+                while (await channel.Reader.WaitToReadAsync(stop.Token).ConfigureAwait(false))
+                    while (channel.Reader.TryRead(out var update)) yield return update;
+                await run.ConfigureAwait(false);
+            }
+            finally
+            {
+                // The consumer stopped early (Select-Object -First, Ctrl+C) or failed: kill the child now.
+                stop.Cancel();
+                try { await run.ConfigureAwait(false); } catch { /* already reported or cancelled */ }
+            }
+        }
+
+        private async Task RunAsync(string prompt, ChannelWriter<ChatResponseUpdate> writer, CancellationToken cancellationToken)
+        {
+            try
+            {
+                var (result, decoder, answered) = await RunOnceAsync(prompt, writer, !_colorFlagRejected, cancellationToken).ConfigureAwait(false);
+                if (result.ExitCode != 0 && !answered && result.StandardError.Contains("unknown flag: --color"))
+                {
+                    _colorFlagRejected = true; // a CLI older than 2025-09 prints plain text anyway
+                    (result, decoder, answered) = await RunOnceAsync(prompt, writer, false, cancellationToken).ConfigureAwait(false);
+                }
+                if (result.ExitCode != 0)
+                {
+                    var error = DockerErrorClassifier.Classify(result.StandardError, result.ExitCode, _model);
+                    if (answered) error = Interrupted(error);
+                    throw error;
+                }
+                string tail = decoder.Complete();
+                if (tail.Length > 0) writer.TryWrite(new ChatResponseUpdate(ChatRole.Assistant, tail));
+                var final = new ChatResponseUpdate { Role = ChatRole.Assistant, FinishReason = ChatFinishReason.Stop, ModelId = _model };
+                if (decoder.PromptTokens != null)
+                    final.Contents.Add(new UsageContent(new UsageDetails { InputTokenCount = decoder.PromptTokens, OutputTokenCount = decoder.CompletionTokens }));
+                if (decoder.InvalidSequences > 0)
+                    final.AdditionalProperties = new AdditionalPropertiesDictionary { ["InvalidUtf8Sequences"] = decoder.InvalidSequences };
+                writer.TryWrite(final);
+                writer.TryComplete();
+            }
+            catch (Exception e)
+            {
+                writer.TryComplete(e);
+            }
+        }
+
+        private static DockerModelException Interrupted(DockerModelException cause) =>
+            new(ErrorKind.StreamInterrupted, $"The answer stopped part-way: {cause.Message}", cause.RawError, cause) { Model = cause.Model, ExitCode = cause.ExitCode };
+
+        private async Task<(CliResult Result, CliAnswerDecoder Decoder, bool Answered)> RunOnceAsync(string prompt, ChannelWriter<ChatResponseUpdate> writer,
+            bool colorFlag, CancellationToken cancellationToken)
+        {
+            var args = new List<string> { "model", "run" };
+            if (colorFlag) args.AddRange(new[] { "--color", "no" });
+            args.Add(_model);
+            bool viaStdin = prompt.Length > MaxArgumentPrompt;
+            if (!viaStdin) args.AddRange(new[] { "--", prompt });
+
+            var decoder = new CliAnswerDecoder();
+            bool answered = false;
+            using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            bool autoPullStarted = false;
+            var head = new List<byte>(); // the first bytes, until they are known not to be the CLI's auto-pull notice
+
+            void Emit(byte[] bytes, int count)
+            {
+                string text = decoder.Push(bytes, 0, count);
+                if (text.Length == 0) return;
+                answered = true;
+                writer.TryWrite(new ChatResponseUpdate(ChatRole.Assistant, text));
+            }
+
+            async Task Read(Stream stdout, CancellationToken token)
+            {
+                var buffer = new byte[16384];
+                int n;
+                while ((n = await stdout.ReadAsync(buffer, 0, buffer.Length, token).ConfigureAwait(false)) > 0)
+                {
+                    if (head == null)
+                    {
+                        Emit(buffer, n);
+                        continue;
+                    }
+                    head.AddRange(new ArraySegment<byte>(buffer, 0, n));
+                    string start = Encoding.UTF8.GetString(head.ToArray(), 0, Math.Min(head.Count, AutoPullNotice.Length));
+                    if (start == AutoPullNotice)
+                    {
+                        autoPullStarted = true; // refuse the silent download: stop the CLI before it gets far
+                        abort.Cancel();
+                        return;
+                    }
+                    if (AutoPullNotice.StartsWith(start, StringComparison.Ordinal)) continue;
+                    Emit(head.ToArray(), head.Count);
+                    head = null;
+                }
+                if (head is { Count: > 0 }) Emit(head.ToArray(), head.Count);
+            }
+
+            try
+            {
+                var result = await _cli.RunStreamAsync(args, Read, abort.Token, viaStdin ? prompt : null).ConfigureAwait(false);
+                return (result, decoder, answered);
+            }
+            catch (OperationCanceledException) when (autoPullStarted && !cancellationToken.IsCancellationRequested)
+            {
+                throw new ModelNotFoundException(_model);
+            }
+        }
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => serviceType.IsInstanceOfType(this) ? this : null;
+
+        public void Dispose() { }
+    }
+}

@@ -1,0 +1,41 @@
+using System;
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace Ultra.DockerModel.Providers
+{
+    /// <summary>Maps an HTTP error answer of an OpenAI-compatible server onto the module's error kinds.</summary>
+    internal static class HttpErrors
+    {
+        public static DockerModelException FromResponse(HttpStatusCode status, string body, RetryConditionHeaderValue? retryAfter, string model, bool isDockerModelRunner)
+        {
+            int code = (int)status;
+            string detail = body.Trim();
+            if (detail.Length > 500) detail = detail.Substring(0, 500) + "...";
+            string text = $"HTTP {code}: {detail}";
+            DockerModelException e = code switch
+            {
+                401 or 403 => new DockerModelException(ErrorKind.AuthenticationFailed,
+                    $"The provider refused the credentials (HTTP {code}). Check the API key in the environment variable named by the provider's ApiKeyEnvironmentVariable.", text),
+                429 => new DockerModelException(ErrorKind.RateLimited, $"The provider is rate-limiting requests (HTTP 429).", text),
+                404 when Contains(body, "model") => new ModelNotFoundException(model, text),
+                400 when Contains(body, "exceed_context_size_error") || Contains(body, "context size") || Contains(body, "context length") => new ContextTooLongException(model, text),
+                503 when isDockerModelRunner && !Contains(body, "Loading model") => new RunnerNotRunningException(text),
+                500 when Contains(body, "not enough GPU memory") || Contains(body, "out of memory") || Contains(body, "failed to allocate") => new ModelOutOfMemoryException(model, text),
+                >= 500 => new DockerModelException(ErrorKind.ServerError, $"The provider failed (HTTP {code}): {FirstLine(detail)}", text),
+                _ => new DockerModelException(ErrorKind.InvalidInvocation, $"The provider rejected the request (HTTP {code}): {FirstLine(detail)}", text),
+            };
+            e.Model ??= model;
+            e.RetryAfter = retryAfter?.Delta ?? (retryAfter?.Date is DateTimeOffset at ? at - DateTimeOffset.UtcNow : null);
+            return e;
+        }
+
+        private static bool Contains(string text, string part) => text.IndexOf(part, StringComparison.OrdinalIgnoreCase) >= 0;
+
+        private static string FirstLine(string text)
+        {
+            int nl = text.IndexOf('\n');
+            return nl < 0 ? text : text.Substring(0, nl);
+        }
+    }
+}

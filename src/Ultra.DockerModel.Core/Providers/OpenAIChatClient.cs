@@ -1,0 +1,194 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.AI;
+
+namespace Ultra.DockerModel.Providers
+{
+    /// <summary>
+    /// Any OpenAI-compatible chat completions endpoint with SSE streaming: Docker Model Runner's own HTTP API, Ollama's
+    /// /v1, LM Studio, vLLM, llama.cpp's server, OpenAI. Small on purpose: the OpenAI SDK would add several MB of DLLs
+    /// for one POST, and this keeps the error mapping (Retry-After, partial answers, key masking) in our hands.
+    /// </summary>
+    public sealed class OpenAIChatClient : IChatClient
+    {
+        private static readonly HttpClient Http = new(new HttpClientHandler { UseProxy = false }) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        private readonly Uri _chatCompletions;
+        private readonly string _model;
+        private readonly string? _apiKey;
+        private readonly bool _isDockerModelRunner;
+
+        /// <param name="baseUrl">The OpenAI base URL, e.g. <c>http://localhost:12434/engines/v1</c>.</param>
+        /// <param name="isDockerModelRunner">A 503 then means the runner is not running (a fallback trigger).</param>
+        public OpenAIChatClient(string baseUrl, string model, string? apiKey = null, bool isDockerModelRunner = false)
+        {
+            _chatCompletions = new Uri(baseUrl.TrimEnd('/') + "/chat/completions");
+            _model = model;
+            _apiKey = apiKey;
+            _isDockerModelRunner = isDockerModelRunner;
+        }
+
+        public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            var updates = new List<ChatResponseUpdate>();
+            await foreach (var u in GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false)) updates.Add(u);
+            return updates.ToChatResponse();
+        }
+
+        public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
+            [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, _chatCompletions) { Content = Body(messages, options) };
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+            if (!string.IsNullOrEmpty(_apiKey)) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _apiKey);
+
+            HttpResponseMessage response;
+            try
+            {
+                response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException e)
+            {
+                throw new RunnerUnreachableException($"{_chatCompletions.GetLeftPart(UriPartial.Authority)} did not answer ({Innermost(e)}).", Innermost(e)) { Model = _model };
+            }
+            using (response)
+            {
+                if (!response.IsSuccessStatusCode)
+                    throw HttpErrors.FromResponse(response.StatusCode, await response.Content.ReadAsStringAsync().ConfigureAwait(false),
+                        response.Headers.RetryAfter, _model, _isDockerModelRunner);
+
+                using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+                using var reader = new StreamReader(stream, new UTF8Encoding(false));
+                bool sse = response.Content.Headers.ContentType?.MediaType == "text/event-stream";
+                if (!sse)
+                {
+                    yield return ParseWhole(await reader.ReadToEndAsync().ConfigureAwait(false));
+                    yield break;
+                }
+                bool any = false;
+                while (true)
+                {
+                    string? line;
+                    try
+                    {
+                        line = await reader.ReadLineAsync().WithCancellation(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (IOException e)
+                    {
+                        throw new DockerModelException(any ? ErrorKind.StreamInterrupted : ErrorKind.ServerError,
+                            $"The connection to {_chatCompletions.Host} broke {(any ? "part-way through the answer" : "before the answer")}: {e.Message}") { Model = _model };
+                    }
+                    if (line is null)
+                    {
+                        if (any) throw new DockerModelException(ErrorKind.StreamInterrupted, $"The answer from {_chatCompletions.Host} ended without [DONE].") { Model = _model };
+                        throw new DockerModelException(ErrorKind.ServerError, $"{_chatCompletions.Host} closed the stream without an answer.") { Model = _model };
+                    }
+                    if (!line.StartsWith("data:", StringComparison.Ordinal)) continue;
+                    string data = line.Substring(5).Trim();
+                    if (data == "[DONE]") yield break;
+                    var update = ParseChunk(data);
+                    if (update is null) continue;
+                    any = true;
+                    yield return update;
+                }
+            }
+        }
+
+        private HttpContent Body(IEnumerable<ChatMessage> messages, ChatOptions? options)
+        {
+            using var buffer = new MemoryStream();
+            using (var json = new Utf8JsonWriter(buffer))
+            {
+                json.WriteStartObject();
+                json.WriteString("model", _model);
+                json.WriteStartArray("messages");
+                foreach (var m in messages)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("role", m.Role.Value);
+                    json.WriteString("content", m.Text);
+                    json.WriteEndObject();
+                }
+                json.WriteEndArray();
+                json.WriteBoolean("stream", true);
+                json.WriteStartObject("stream_options");
+                json.WriteBoolean("include_usage", true);
+                json.WriteEndObject();
+                if (options?.Temperature is float t) json.WriteNumber("temperature", t);
+                if (options?.MaxOutputTokens is int max) json.WriteNumber("max_tokens", max);
+                json.WriteEndObject();
+            }
+            var content = new ByteArrayContent(buffer.ToArray());
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            return content;
+        }
+
+        private ChatResponseUpdate? ParseChunk(string data)
+        {
+            using var doc = JsonDocument.Parse(data);
+            var root = doc.RootElement;
+            var update = new ChatResponseUpdate { Role = ChatRole.Assistant, ModelId = _model };
+            bool useful = false;
+            if (root.TryGetProperty("choices", out var choices) && choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() > 0)
+            {
+                var choice = choices[0];
+                if (choice.TryGetProperty("delta", out var delta) && delta.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.String
+                    && c.GetString() is { Length: > 0 } text)
+                {
+                    update.Contents.Add(new TextContent(text));
+                    useful = true;
+                }
+                if (choice.TryGetProperty("finish_reason", out var f) && f.ValueKind == JsonValueKind.String)
+                {
+                    update.FinishReason = new ChatFinishReason(f.GetString()!);
+                    useful = true;
+                }
+            }
+            if (Usage(root) is { } usage)
+            {
+                update.Contents.Add(usage);
+                useful = true;
+            }
+            return useful ? update : null;
+        }
+
+        private ChatResponseUpdate ParseWhole(string body)
+        {
+            using var doc = JsonDocument.Parse(body);
+            var root = doc.RootElement;
+            var choice = root.GetProperty("choices")[0];
+            var update = new ChatResponseUpdate(ChatRole.Assistant, choice.GetProperty("message").GetProperty("content").GetString()) { ModelId = _model };
+            if (choice.TryGetProperty("finish_reason", out var f) && f.ValueKind == JsonValueKind.String) update.FinishReason = new ChatFinishReason(f.GetString()!);
+            if (Usage(root) is { } usage) update.Contents.Add(usage);
+            return update;
+        }
+
+        private static UsageContent? Usage(JsonElement root) =>
+            root.TryGetProperty("usage", out var u) && u.ValueKind == JsonValueKind.Object
+                ? new UsageContent(new UsageDetails
+                {
+                    InputTokenCount = u.TryGetProperty("prompt_tokens", out var p) && p.TryGetInt64(out long pv) ? pv : null,
+                    OutputTokenCount = u.TryGetProperty("completion_tokens", out var c) && c.TryGetInt64(out long cv) ? cv : null,
+                })
+                : null;
+
+        private static string Innermost(Exception e)
+        {
+            while (e.InnerException != null) e = e.InnerException;
+            return e.Message;
+        }
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => serviceType.IsInstanceOfType(this) ? this : null;
+
+        public void Dispose() { }
+    }
+}

@@ -1,0 +1,45 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.AI;
+using Ultra.DockerModel.Providers;
+
+namespace Ultra.DockerModel.Routing
+{
+    /// <summary>Builds the chat client for one provider and one request (for Docker Model Runner: the CLI or the HTTP API).</summary>
+    public sealed class ChatClientFactory
+    {
+        public ChatClientFactory(DockerModelClient docker) => Docker = docker;
+
+        public DockerModelClient Docker { get; }
+
+        public async Task<IChatClient> CreateAsync(LlmProvider provider, IReadOnlyList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
+        {
+            string model = provider.Model!;
+            if (provider.Kind == LlmProviderKind.OpenAICompatible)
+                return new OpenAIChatClient(provider.Endpoint!, model, ApiKey(provider));
+
+            bool plain = ChatRequest.IsPlainPrompt(messages, options);
+            if (provider.Transport == LlmTransport.Cli && !plain)
+                throw new DockerModelException(ErrorKind.InvalidInvocation,
+                    "-Transport Cli cannot carry a system prompt, temperature, max tokens or a conversation: the docker CLI has no way to pass them. Use -Transport Http.");
+            if (provider.Transport == LlmTransport.Cli || (provider.Transport == LlmTransport.Auto && plain))
+                return new DockerCliChatClient(Docker.Cli, model);
+
+            string endpoint = provider.Endpoint ?? await RunnerEndpoint.ResolveAsync(Docker, cancellationToken).ConfigureAwait(false)
+                ?? throw RunnerEndpoint.Missing();
+            return new OpenAIChatClient(endpoint, model, null, isDockerModelRunner: true);
+        }
+
+        private static string? ApiKey(LlmProvider provider)
+        {
+            if (string.IsNullOrEmpty(provider.ApiKeyEnvironmentVariable)) return null;
+            string? key = Environment.GetEnvironmentVariable(provider.ApiKeyEnvironmentVariable);
+            if (string.IsNullOrEmpty(key))
+                throw new DockerModelException(ErrorKind.AuthenticationFailed,
+                    $"Provider '{provider.Name}' reads its API key from the environment variable {provider.ApiKeyEnvironmentVariable}, which is not set.");
+            return key;
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using System;
+using System.Collections.Generic;
+
+namespace Ultra.DockerModel.Routing
+{
+    /// <summary>What to ask and how long to wait.</summary>
+    public sealed class LlmRequest
+    {
+        public IReadOnlyList<LlmMessage> Messages { get; init; } = Array.Empty<LlmMessage>();
+        public float? Temperature { get; init; }
+        public int? MaxTokens { get; init; }
+        /// <summary>Bounds the whole call.</summary>
+        public TimeSpan? Timeout { get; init; }
+        /// <summary>Bounds the wait for the first piece (per provider); a provider's own TimeoutSec applies when null.</summary>
+        public TimeSpan? FirstTokenTimeout { get; init; }
+        /// <summary>Pull a Docker model that is not installed, then answer.</summary>
+        public bool AutoPull { get; init; }
+        /// <summary>Tries per provider for transient errors (429, 5xx) after the first.</summary>
+        public int MaxRetries { get; init; } = 2;
+        public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(500);
+    }
+
+    /// <summary>Where the router reports as it goes; the cmdlet forwards these to the pipeline thread.</summary>
+    public interface IRouteObserver
+    {
+        void OnPiece(string text);
+        void OnVerbose(string message);
+        void OnPullProgress(PullProgress progress);
+    }
+}

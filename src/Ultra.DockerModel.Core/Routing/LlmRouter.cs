@@ -1,0 +1,109 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.AI;
+using Ultra.DockerModel.Providers;
+
+namespace Ultra.DockerModel.Routing
+{
+    /// <summary>
+    /// Runs a request down a chain of providers (LiteLLM's semantics): transient errors are retried on the same provider
+    /// with backoff (Retry-After honoured); an unavailable provider is skipped for a cool-down and the next one tried;
+    /// a bad request or a refused key stops at once; and once a piece of the answer is out, nothing falls back.
+    /// </summary>
+    public sealed class LlmRouter
+    {
+        private readonly ChatClientFactory _factory;
+
+        public LlmRouter(ChatClientFactory factory) => _factory = factory;
+
+        public async Task<LlmResponse> RunAsync(IReadOnlyList<LlmProvider> chain, LlmRequest request, IRouteObserver observer, CancellationToken cancellationToken)
+        {
+            var attempts = new List<LlmAttempt>();
+            var failures = new List<DockerModelException>();
+            var total = Stopwatch.StartNew();
+            using var whole = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            if (request.Timeout is TimeSpan t) whole.CancelAfter(t);
+
+            // Skip cooling providers only while another can still be tried.
+            var usable = chain.Where(p => !ProviderCooldown.IsCooling(p, out _)).ToList();
+            if (usable.Count == 0) usable = chain.ToList();
+            foreach (var p in chain.Except(usable))
+            {
+                ProviderCooldown.IsCooling(p, out var left);
+                observer.OnVerbose($"Skipping provider '{p.Name}': it was unavailable recently (cool-down, {left.TotalSeconds:0} s left).");
+                attempts.Add(new LlmAttempt { Provider = p.Name, Model = p.Model, ErrorId = "CoolingDown", Error = "skipped: unavailable recently" });
+            }
+
+            foreach (var provider in usable)
+            {
+                bool pulled = false;
+                for (int attempt = 0; ; attempt++)
+                {
+                    var call = new ProviderCall(provider, request, observer);
+                    try
+                    {
+                        observer.OnVerbose($"Trying provider '{provider.Name}' ({provider.Kind}, model {provider.Model}).");
+                        var response = await call.RunAsync(_factory, whole.Token, cancellationToken).ConfigureAwait(false);
+                        attempts.Add(call.Attempt(null));
+                        ProviderCooldown.Clear(provider);
+                        return response.With(attempts, total.Elapsed, request.Messages);
+                    }
+                    catch (DockerModelException e)
+                    {
+                        attempts.Add(call.Attempt(e));
+                        if (call.AnyPieceWritten)
+                        {
+                            // Never splice two models' output together.
+                            e.PartialText = call.Text;
+                            throw e.Kind == ErrorKind.StreamInterrupted ? e
+                                : new DockerModelException(ErrorKind.StreamInterrupted, $"The answer from '{provider.Name}' stopped part-way: {e.Message}", e.RawError, e) { Model = provider.Model, PartialText = call.Text };
+                        }
+                        if (e.Kind == ErrorKind.ModelNotFound && request.AutoPull && provider.Kind == LlmProviderKind.DockerModelRunner && !pulled)
+                        {
+                            observer.OnVerbose($"Model '{provider.Model}' is not installed; pulling it (-AutoPull).");
+                            await _factory.Docker.PullAsync(provider.Model!, new ObserverProgress(observer), whole.Token).ConfigureAwait(false);
+                            pulled = true;
+                            attempt--;
+                            continue;
+                        }
+                        if (IsTransient(e) && attempt < request.MaxRetries)
+                        {
+                            var delay = e.RetryAfter is TimeSpan ra && ra > TimeSpan.Zero ? ra : Backoff(request.RetryDelay, attempt);
+                            observer.OnVerbose($"Provider '{provider.Name}' failed ({e.ErrorId}); retrying in {delay.TotalMilliseconds:0} ms.");
+                            await Task.Delay(delay, whole.Token).ConfigureAwait(false);
+                            continue;
+                        }
+                        if (!e.IsUnavailable) throw;
+                        ProviderCooldown.Mark(provider);
+                        failures.Add(e);
+                        observer.OnVerbose($"Provider '{provider.Name}' is unavailable ({e.ErrorId}: {e.Message}); trying the next provider.");
+                        break;
+                    }
+                }
+            }
+            // One provider: its own error says the most. Several: one error listing each attempt.
+            if (failures.Count == 1 && attempts.Count == 1) throw failures[0];
+            throw new AllProvidersFailedException(attempts);
+        }
+
+        private static bool IsTransient(DockerModelException e) => e.Kind is ErrorKind.RateLimited or ErrorKind.ServerError;
+
+        private static TimeSpan Backoff(TimeSpan baseDelay, int attempt)
+        {
+            double jitter = 0.8 + 0.4 * new Random().NextDouble();
+            return TimeSpan.FromMilliseconds(baseDelay.TotalMilliseconds * Math.Pow(2, attempt) * jitter);
+        }
+
+        private sealed class ObserverProgress : IProgress<PullProgress>
+        {
+            private readonly IRouteObserver _observer;
+            public ObserverProgress(IRouteObserver observer) => _observer = observer;
+            public void Report(PullProgress value) => _observer.OnPullProgress(value);
+        }
+    }
+}

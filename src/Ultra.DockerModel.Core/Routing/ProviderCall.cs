@@ -1,0 +1,98 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.AI;
+using Ultra.DockerModel.Providers;
+
+namespace Ultra.DockerModel.Routing
+{
+    /// <summary>One try of one provider: streams the pieces out, enforces the first-piece time-out, records what happened.</summary>
+    internal sealed class ProviderCall
+    {
+        private readonly LlmProvider _provider;
+        private readonly LlmRequest _request;
+        private readonly IRouteObserver _observer;
+        private readonly StringBuilder _text = new();
+        private readonly Stopwatch _clock = new();
+
+        public ProviderCall(LlmProvider provider, LlmRequest request, IRouteObserver observer)
+        {
+            _provider = provider;
+            _request = request;
+            _observer = observer;
+        }
+
+        public bool AnyPieceWritten => _text.Length > 0;
+        public string Text => _text.ToString();
+
+        public async Task<LlmResponse> RunAsync(ChatClientFactory factory, CancellationToken whole, CancellationToken user)
+        {
+            _clock.Start();
+            var messages = ChatRequest.ToChat(_request.Messages);
+            var options = new ChatOptions { Temperature = _request.Temperature, MaxOutputTokens = _request.MaxTokens, ModelId = _provider.Model };
+            var firstTokenLimit = _request.FirstTokenTimeout ?? (_provider.TimeoutSec is int s ? TimeSpan.FromSeconds(s) : (TimeSpan?)null);
+            using var firstToken = CancellationTokenSource.CreateLinkedTokenSource(whole);
+            if (firstTokenLimit is TimeSpan limit) firstToken.CancelAfter(limit);
+
+            TimeSpan? ttft = null;
+            string? finish = null;
+            long? promptTokens = null, completionTokens = null;
+            try
+            {
+                using var client = await factory.CreateAsync(_provider, messages, options, firstToken.Token).ConfigureAwait(false);
+                await foreach (var update in client.GetStreamingResponseAsync(messages, options, firstToken.Token).ConfigureAwait(false))
+                {
+                    string piece = update.Text;
+                    if (piece.Length > 0)
+                    {
+                        if (ttft is null)
+                        {
+                            ttft = _clock.Elapsed;
+                            firstToken.CancelAfter(Timeout.InfiniteTimeSpan); // from here only the whole-call limit applies
+                        }
+                        _text.Append(piece);
+                        _observer.OnPiece(piece);
+                    }
+                    if (update.FinishReason is ChatFinishReason f) finish = f.Value;
+                    foreach (var usage in update.Contents.OfType<UsageContent>())
+                    {
+                        promptTokens = usage.Details.InputTokenCount ?? promptTokens;
+                        completionTokens = usage.Details.OutputTokenCount ?? completionTokens;
+                    }
+                    if (update.AdditionalProperties?.TryGetValue("InvalidUtf8Sequences", out var bad) == true)
+                        _observer.OnVerbose($"The answer held {bad} invalid UTF-8 sequence(s); each was replaced with U+FFFD.");
+                }
+            }
+            catch (OperationCanceledException) when (!user.IsCancellationRequested)
+            {
+                throw new DockerModelException(ErrorKind.Timeout, ttft is null && !whole.IsCancellationRequested
+                    ? $"Provider '{_provider.Name}' sent nothing within {firstTokenLimit?.TotalSeconds:0.#} s (first-piece time-out)."
+                    : $"The call did not finish within {_request.Timeout?.TotalSeconds:0.#} s (-TimeoutSec).") { Model = _provider.Model };
+            }
+            return new LlmResponse
+            {
+                Text = _text.ToString(),
+                Model = _provider.Model,
+                Provider = _provider.Name,
+                FinishReason = finish,
+                TimeToFirstToken = ttft,
+                PromptTokens = (int?)promptTokens,
+                CompletionTokens = (int?)completionTokens,
+            };
+        }
+
+        public LlmAttempt Attempt(DockerModelException? error) => new()
+        {
+            Provider = _provider.Name,
+            Model = _provider.Model,
+            Succeeded = error is null,
+            Duration = _clock.Elapsed,
+            ErrorId = error?.ErrorId,
+            Error = error?.Message,
+        };
+    }
+}

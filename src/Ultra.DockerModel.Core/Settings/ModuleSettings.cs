@@ -1,0 +1,15 @@
+using System.Collections.Generic;
+
+namespace Ultra.DockerModel.Settings
+{
+    /// <summary>What settings.json holds. No secrets: providers name the environment variable that holds their key.</summary>
+    public sealed class ModuleSettings
+    {
+        public int Version { get; set; } = 1;
+        public List<LlmProvider> Providers { get; set; } = new();
+        /// <summary>Seconds an unavailable provider is skipped within a session.</summary>
+        public int CooldownSec { get; set; } = 30;
+        /// <summary>Let Invoke-LocalLlm pull a Docker model that is not installed.</summary>
+        public bool AutoPull { get; set; }
+    }
+}

@@ -1,0 +1,121 @@
+using System;
+using System.IO;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Threading;
+
+namespace Ultra.DockerModel.Settings
+{
+    /// <summary>
+    /// Reads and writes <c>settings.json</c> under the user's local application data folder (or ULTRA_DOCKERMODEL_HOME).
+    /// Writes go to a temporary file that replaces the old one, under a lock file, so a crash or a second process
+    /// never leaves a half-written file; a broken file is reported with its path and never overwritten.
+    /// </summary>
+    public sealed class SettingsStore
+    {
+        public const string HomeVariable = "ULTRA_DOCKERMODEL_HOME";
+
+        private static readonly JsonSerializerOptions Json = new()
+        {
+            WriteIndented = true,
+            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            Converters = { new JsonStringEnumConverter() },
+            ReadCommentHandling = JsonCommentHandling.Skip,
+            AllowTrailingCommas = true,
+        };
+
+        public SettingsStore(string? folder = null)
+        {
+            Folder = folder ?? DefaultFolder();
+            FilePath = Path.Combine(Folder, "settings.json");
+        }
+
+        public string Folder { get; }
+        public string FilePath { get; }
+
+        public static string DefaultFolder()
+        {
+            string? home = Environment.GetEnvironmentVariable(HomeVariable);
+            return !string.IsNullOrWhiteSpace(home)
+                ? home!
+                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "Ultra.DockerModel");
+        }
+
+        /// <summary>The saved settings, or the defaults when there is no file yet.</summary>
+        public ModuleSettings Load()
+        {
+            string text;
+            try
+            {
+                if (!File.Exists(FilePath)) return new ModuleSettings();
+                text = File.ReadAllText(FilePath, Encoding.UTF8);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw new DockerModelException(ErrorKind.SettingsInvalid, $"The settings file '{FilePath}' could not be read: {e.Message}", null, e);
+            }
+            try
+            {
+                var settings = JsonSerializer.Deserialize<ModuleSettings>(text, Json) ?? throw new JsonException("the file holds null");
+                foreach (var p in settings.Providers) p.Validate();
+                return settings;
+            }
+            catch (Exception e) when (e is JsonException || e is DockerModelException || e is NotSupportedException)
+            {
+                throw new DockerModelException(ErrorKind.SettingsInvalid,
+                    $"The settings file '{FilePath}' is not valid ({e.Message}). Fix it by hand, or delete it to start again; it was left as it is.", null, e);
+            }
+        }
+
+        /// <summary>Replaces the file atomically.</summary>
+        public void Save(ModuleSettings settings)
+        {
+            foreach (var p in settings.Providers) p.Validate();
+            byte[] bytes = new UTF8Encoding(false).GetBytes(JsonSerializer.Serialize(settings, Json) + "\n");
+            try
+            {
+                Directory.CreateDirectory(Folder);
+                using var _ = AcquireLock();
+                string temp = FilePath + "." + Guid.NewGuid().ToString("N") + ".tmp";
+                try
+                {
+                    using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+                    {
+                        stream.Write(bytes, 0, bytes.Length);
+                        stream.Flush(flushToDisk: true);
+                    }
+                    if (File.Exists(FilePath)) File.Replace(temp, FilePath, null);
+                    else File.Move(temp, FilePath);
+                }
+                finally
+                {
+                    if (File.Exists(temp)) File.Delete(temp);
+                }
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw new DockerModelException(ErrorKind.SettingsInvalid, $"The settings file '{FilePath}' could not be written: {e.Message}", null, e);
+            }
+        }
+
+        // Another process may be saving at this moment: wait for it rather than interleave.
+        private FileStream AcquireLock()
+        {
+            string lockPath = Path.Combine(Folder, "settings.lock");
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (true)
+            {
+                try
+                {
+                    return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+                }
+                catch (IOException) when (DateTime.UtcNow < deadline)
+                {
+                    Thread.Sleep(20);
+                }
+            }
+        }
+    }
+}

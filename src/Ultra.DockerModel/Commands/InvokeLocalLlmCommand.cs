@@ -1,0 +1,220 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using Ultra.DockerModel.Routing;
+using Ultra.DockerModel.Settings;
+
+namespace Ultra.DockerModel.Commands
+{
+    /// <summary>Asks a local model (or the fallback chain) and streams the answer.</summary>
+    [Cmdlet(VerbsLifecycle.Invoke, "LocalLlm")]
+    [OutputType(typeof(LlmResponse), typeof(string))]
+    public sealed class InvokeLocalLlmCommand : DockerModelCmdlet
+    {
+        private readonly List<string> _context = new();
+        private LlmResponse? _conversation;
+
+        [Parameter(Mandatory = true, Position = 0)]
+        [AllowEmptyString]
+        public string Prompt { get; set; } = "";
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(LocalModelNameCompleter))]
+        public string? Model { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? SystemPrompt { get; set; }
+
+        /// <summary>Strings are context for the prompt; a previous LlmResponse continues its conversation.</summary>
+        [Parameter(ValueFromPipeline = true)]
+        public object? InputObject { get; set; }
+
+        [Parameter]
+        public SwitchParameter Stream { get; set; }
+
+        [Parameter]
+        [ValidateRange(0.0, 2.0)]
+        public double? Temperature { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int? MaxTokens { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int? TimeoutSec { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int? FirstTokenTimeoutSec { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ProviderNameCompleter))]
+        public string? Provider { get; set; }
+
+        [Parameter]
+        public SwitchParameter NoFallback { get; set; }
+
+        [Parameter]
+        public LlmTransport Transport { get; set; } = LlmTransport.Auto;
+
+        [Parameter]
+        public SwitchParameter AutoPull { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            switch (InputObject is PSObject ps ? ps.BaseObject : InputObject)
+            {
+                case null:
+                    break;
+                case LlmResponse previous:
+                    _conversation = previous;
+                    break;
+                case string line:
+                    _context.Add(line);
+                    break;
+                case var other:
+                    _context.Add(LanguagePrimitives.ConvertTo<string>(other));
+                    break;
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            ModuleSettings settings;
+            IReadOnlyList<LlmProvider> chain;
+            try
+            {
+                settings = new SettingsStore().Load();
+                chain = Chain(settings);
+            }
+            catch (DockerModelException e)
+            {
+                ThrowTerminatingError(ToErrorRecord(e, Provider ?? Model));
+                return;
+            }
+            ProviderCooldown.Duration = TimeSpan.FromSeconds(settings.CooldownSec);
+            var request = new LlmRequest
+            {
+                Messages = Messages(),
+                Temperature = (float?)Temperature,
+                MaxTokens = MaxTokens,
+                Timeout = TimeoutSec is int t ? TimeSpan.FromSeconds(t) : null,
+                FirstTokenTimeout = FirstTokenTimeoutSec is int f ? TimeSpan.FromSeconds(f) : null,
+                AutoPull = AutoPull || settings.AutoPull,
+            };
+            bool live = LiveDisplay.Applies(Stream, Host.Name, Console.IsOutputRedirected, Environment.UserInteractive,
+                MyInvocation.PipelinePosition, MyInvocation.PipelineLength);
+            var progress = new ProgressRecord(2, "Installing model", "Starting download...");
+            try
+            {
+                var response = Run((queue, token) => new LlmRouter(new ChatClientFactory(Docker))
+                    .RunAsync(chain, request, new Observer(this, queue, live, progress), token));
+                if (Stream) return;
+                if (!live)
+                {
+                    WriteObject(response);
+                    return;
+                }
+                WriteInformation(new HostInformationMessage { Message = "", NoNewLine = false }, new[] { "PSHOST" });
+                var shown = PSObject.AsPSObject(response);
+                shown.TypeNames.Insert(0, LiveDisplay.DisplayedTypeName);
+                WriteObject(shown);
+            }
+            catch (DockerModelException e)
+            {
+                if (live && e.PartialText != null) WriteInformation(new HostInformationMessage { Message = "" }, new[] { "PSHOST" });
+                ThrowTerminatingError(ToErrorRecord(e, Provider ?? Model));
+            }
+        }
+
+        private IReadOnlyList<LlmProvider> Chain(ModuleSettings settings)
+        {
+            var configured = settings.Providers.Where(p => p.Enabled).ToList();
+            List<LlmProvider> chain;
+            if (Provider != null)
+            {
+                var named = settings.Providers.FirstOrDefault(p => string.Equals(p.Name, Provider, StringComparison.OrdinalIgnoreCase))
+                    ?? throw new DockerModelException(ErrorKind.InvalidInvocation,
+                        $"There is no provider named '{Provider}'. See Get-LlmProviderFallback for the configured ones.");
+                chain = new List<LlmProvider> { Override(named) };
+            }
+            else if (Model != null)
+            {
+                ModelReference.Validate(Model);
+                chain = new List<LlmProvider> { LlmProvider.LocalRunner(Model, Transport) };
+                chain.AddRange(configured.Select(Override));
+            }
+            else
+            {
+                if (configured.Count == 0)
+                    throw new DockerModelException(ErrorKind.InvalidInvocation,
+                        "No -Model was given and no fallback chain is configured. Pass -Model (for example -Model ai/smollm2) or set a chain with Set-LlmProviderFallback.");
+                chain = configured.Select(Override).ToList();
+            }
+            return NoFallback ? chain.Take(1).ToList() : chain;
+        }
+
+        // -Model and -Transport apply to a provider named with -Provider; -Transport to every Docker Model Runner entry.
+        private LlmProvider Override(LlmProvider p) => new()
+        {
+            Name = p.Name,
+            Kind = p.Kind,
+            Model = Provider != null && Model != null ? Model : p.Model,
+            Endpoint = p.Endpoint,
+            ApiKeyEnvironmentVariable = p.ApiKeyEnvironmentVariable,
+            TimeoutSec = p.TimeoutSec,
+            Enabled = p.Enabled,
+            Transport = MyInvocation.BoundParameters.ContainsKey(nameof(Transport)) ? Transport : p.Transport,
+        };
+
+        private IReadOnlyList<LlmMessage> Messages()
+        {
+            var messages = new List<LlmMessage>();
+            var history = _conversation?.History ?? (IReadOnlyList<LlmMessage>)Array.Empty<LlmMessage>();
+            if (SystemPrompt != null) messages.Add(new LlmMessage("system", SystemPrompt));
+            messages.AddRange(SystemPrompt != null ? history.Where(m => m.Role != "system") : history);
+            // Piped text follows the instruction, as `cat file | docker model run MODEL "instruction"` does.
+            string prompt = _context.Count == 0 ? Prompt : Prompt + "\n\n" + string.Join("\n", _context);
+            messages.Add(new LlmMessage("user", prompt));
+            return messages;
+        }
+
+        /// <summary>Forwards the router's reports to the pipeline thread.</summary>
+        private sealed class Observer : IRouteObserver
+        {
+            private readonly InvokeLocalLlmCommand _cmdlet;
+            private readonly PipelineQueue _queue;
+            private readonly bool _live;
+            private readonly ProgressRecord _progress;
+
+            public Observer(InvokeLocalLlmCommand cmdlet, PipelineQueue queue, bool live, ProgressRecord progress)
+            {
+                _cmdlet = cmdlet;
+                _queue = queue;
+                _live = live;
+                _progress = progress;
+            }
+
+            public void OnPiece(string text)
+            {
+                if (_cmdlet.Stream) _queue.Post(() => _cmdlet.WriteObject(text));
+                else if (_live) _queue.Post(() => _cmdlet.WriteInformation(new HostInformationMessage { Message = text, NoNewLine = true }, new[] { "PSHOST" }));
+            }
+
+            public void OnVerbose(string message) => _queue.Post(() => _cmdlet.WriteVerbose(message));
+
+            public void OnPullProgress(PullProgress p) => _queue.Post(() =>
+            {
+                _progress.Activity = $"Installing {p.Model}";
+                _progress.StatusDescription = $"{ByteSize.Format(p.DownloadedBytes)} of {ByteSize.Format(p.TotalBytes)}";
+                _progress.PercentComplete = p.PercentComplete;
+                _cmdlet.WriteProgress(_progress);
+            });
+        }
+    }
+}
