@@ -15,6 +15,11 @@
         'Remove-LocalModel'
         'Get-LocalModelRunner'
         'Test-LocalModelRunner'
+        'Invoke-LocalLlm'
+        'New-LlmProvider'
+        'Set-LlmProviderFallback'
+        'Get-LlmProviderFallback'
+        'Clear-LlmProviderFallback'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -1,0 +1,27 @@
+using System.Management.Automation;
+using Ultra.DockerModel.Settings;
+
+namespace Ultra.DockerModel.Commands
+{
+    /// <summary>Empties the saved fallback chain (the other settings stay).</summary>
+    [Cmdlet(VerbsCommon.Clear, "LlmProviderFallback", SupportsShouldProcess = true)]
+    [OutputType(typeof(void))]
+    public sealed class ClearLlmProviderFallbackCommand : DockerModelCmdlet
+    {
+        protected override void EndProcessing()
+        {
+            var store = new SettingsStore();
+            try
+            {
+                var settings = store.Load();
+                if (!ShouldProcess(store.FilePath, "Clear the LLM provider fallback chain")) return;
+                settings.Providers.Clear();
+                store.Save(settings);
+            }
+            catch (DockerModelException e)
+            {
+                ThrowTerminatingError(ToErrorRecord(e, store.FilePath));
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using Ultra.DockerModel.Settings;
+
+namespace Ultra.DockerModel.Commands
+{
+    /// <summary>Saves the ordered chain of providers Invoke-LocalLlm falls back along.</summary>
+    [Cmdlet(VerbsCommon.Set, "LlmProviderFallback", SupportsShouldProcess = true)]
+    [OutputType(typeof(LlmProvider))]
+    public sealed class SetLlmProviderFallbackCommand : DockerModelCmdlet
+    {
+        /// <summary>Hashtables or LlmProvider objects (New-LlmProvider), in the order to try them.</summary>
+        [Parameter(Mandatory = true, Position = 0)]
+        [AllowEmptyCollection]
+        public object[] Provider { get; set; } = null!;
+
+        /// <summary>Seconds an unavailable provider is skipped within a session (default 30).</summary>
+        [Parameter]
+        [ValidateRange(0, 86400)]
+        public int? CooldownSec { get; set; }
+
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void EndProcessing()
+        {
+            var store = new SettingsStore();
+            try
+            {
+                var chain = Provider.Select(ToProvider).ToList();
+                var duplicate = chain.GroupBy(p => p.Name, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+                if (duplicate != null)
+                    throw new DockerModelException(ErrorKind.SettingsInvalid, $"The provider name '{duplicate.Key}' is used twice; names must be unique.");
+                var settings = store.Load();
+                settings.Providers = chain;
+                if (CooldownSec is int c) settings.CooldownSec = c;
+                string names = chain.Count == 0 ? "(empty)" : string.Join(" -> ", chain.Select(p => p.Name));
+                if (!ShouldProcess(store.FilePath, $"Set the LLM provider fallback chain to {names}")) return;
+                store.Save(settings);
+                if (PassThru) WriteObject(chain, enumerateCollection: true);
+            }
+            catch (DockerModelException e)
+            {
+                ThrowTerminatingError(ToErrorRecord(e, store.FilePath));
+            }
+        }
+
+        private static LlmProvider ToProvider(object item, int index)
+        {
+            object value = item is PSObject ps ? ps.BaseObject : item;
+            LlmProvider provider;
+            try
+            {
+                provider = value switch
+                {
+                    LlmProvider p => p,
+                    IDictionary table => FromTable(table),
+                    _ => throw new PSInvalidCastException($"a {value?.GetType().Name ?? "null"} is neither a hashtable nor an LlmProvider"),
+                };
+            }
+            catch (Exception e) when (e is PSInvalidCastException || e is ArgumentException || e is InvalidCastException)
+            {
+                throw new DockerModelException(ErrorKind.SettingsInvalid, $"Provider #{index + 1}: {e.Message}", null, e);
+            }
+            provider.Validate();
+            return provider;
+        }
+
+        private static readonly string[] Keys = { "Name", "Kind", "Model", "Endpoint", "ApiKeyEnvironmentVariable", "TimeoutSec", "Enabled", "Transport" };
+
+        private static LlmProvider FromTable(IDictionary table)
+        {
+            foreach (var key in table.Keys.Cast<object>().Select(k => k.ToString()!))
+                if (!Keys.Contains(key, StringComparer.OrdinalIgnoreCase))
+                    throw new ArgumentException($"unknown key '{key}'; the keys are {string.Join(", ", Keys)}.");
+            string? Get(string key) => table.Keys.Cast<object>().FirstOrDefault(k => string.Equals(k.ToString(), key, StringComparison.OrdinalIgnoreCase)) is { } k
+                ? LanguagePrimitives.ConvertTo<string>(table[k]) : null;
+            string kind = Get("Kind") ?? throw new ArgumentException("Kind is missing; use DockerModelRunner or OpenAICompatible.");
+            if (!Enum.TryParse<LlmProviderKind>(kind, true, out var parsedKind) || !Enum.IsDefined(typeof(LlmProviderKind), parsedKind))
+                throw new ArgumentException($"unknown Kind '{kind}'; use DockerModelRunner or OpenAICompatible.");
+            string? transport = Get("Transport");
+            if (transport != null && !Enum.TryParse<LlmTransport>(transport, true, out _))
+                throw new ArgumentException($"unknown Transport '{transport}'; use Auto, Cli or Http.");
+            return new LlmProvider
+            {
+                Name = Get("Name") ?? "",
+                Kind = parsedKind,
+                Model = Get("Model"),
+                Endpoint = Get("Endpoint"),
+                ApiKeyEnvironmentVariable = Get("ApiKeyEnvironmentVariable"),
+                TimeoutSec = Get("TimeoutSec") is { } t ? LanguagePrimitives.ConvertTo<int>(t) : null,
+                Enabled = Get("Enabled") is not { } e || LanguagePrimitives.ConvertTo<bool>(e),
+                Transport = transport is null ? LlmTransport.Auto : (LlmTransport)Enum.Parse(typeof(LlmTransport), transport, true),
+            };
+        }
+    }
+}
