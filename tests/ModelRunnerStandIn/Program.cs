@@ -1,0 +1,18 @@
+using ModelRunnerStandIn.Plugin;
+using ModelRunnerStandIn.Server;
+
+namespace ModelRunnerStandIn;
+
+/// <summary>Two roles in one assembly: the runner's HTTP server (`serve`) and the docker-model CLI plugin (`plugin`).</summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "serve") return ServeCommand.Run(args[1..]);
+        if (args.Length > 0 && args[0] == "plugin") return PluginMain.Run(args[1..]);
+        if (args.Length > 0 && args[0] == "docker-cli-plugin-metadata") return PluginMain.Run(args);
+        Console.Error.WriteLine("usage: ModelRunnerStandIn serve [--port N] [--installed ref1,ref2] [--token-delay-ms N] [--ignore-stdin]");
+        Console.Error.WriteLine("       ModelRunnerStandIn plugin model <docker model arguments...>");
+        return 2;
+    }
+}

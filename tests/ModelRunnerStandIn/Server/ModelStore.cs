@@ -1,0 +1,173 @@
+using ModelRunnerStandIn.Shared;
+
+namespace ModelRunnerStandIn.Server;
+
+public sealed class InstalledModel(Artifact artifact, IEnumerable<string> tags)
+{
+    public Artifact Artifact { get; } = artifact;
+    public List<string> Tags { get; } = new(tags);
+}
+
+/// <summary>A model loaded by a chat request, as /engines/ps reports it.</summary>
+public sealed class RunningModel(string modelName)
+{
+    public string ModelName { get; } = modelName;   // the reference exactly as the client sent it
+    public DateTime LastUsed { get; set; } = DateTime.UtcNow;
+    public int InUse { get; set; }
+}
+
+public sealed record DeleteResult(int Status, string? Error, List<(string Kind, string Value)> Actions);
+
+/// <summary>The runner's local model store and its loaded runners. Thread-safe.</summary>
+public sealed class ModelStore
+{
+    public static readonly TimeSpan KeepAlive = TimeSpan.FromMinutes(5);
+    private readonly object _gate = new();
+    private readonly List<InstalledModel> _models = new();
+    private readonly List<RunningModel> _running = new();
+
+    public void Reset(IEnumerable<string> references)
+    {
+        lock (_gate)
+        {
+            _models.Clear();
+            _running.Clear();
+            foreach (var r in references)
+            {
+                var tag = ModelNames.Normalize(r);
+                if (Catalog.ByTag.TryGetValue(tag, out var art)) AddLocked(tag, art);
+            }
+        }
+    }
+
+    public List<InstalledModel> Snapshot()
+    {
+        lock (_gate) return _models.Select(m => new InstalledModel(m.Artifact, m.Tags)).ToList();
+    }
+
+    public InstalledModel? Find(string reference)
+    {
+        lock (_gate)
+        {
+            var m = FindLocked(reference);
+            return m is null ? null : new InstalledModel(m.Artifact, m.Tags);
+        }
+    }
+
+    private InstalledModel? FindLocked(string reference)
+    {
+        if (ModelNames.IsId(reference))
+        {
+            var hex = reference.StartsWith("sha256:", StringComparison.Ordinal) ? reference[7..] : reference;
+            return _models.FirstOrDefault(m => hex.Length == 12 ? m.Artifact.ShortId == hex : m.Artifact.Id == "sha256:" + hex);
+        }
+        var tag = ModelNames.Normalize(reference);
+        return _models.FirstOrDefault(m => m.Tags.Contains(tag));
+    }
+
+    /// <summary>Adds a tag (pull); returns true when the artifact was already local ("Using cached model").</summary>
+    public bool Add(string normalizedTag, Artifact art)
+    {
+        lock (_gate) return AddLocked(normalizedTag, art);
+    }
+
+    private bool AddLocked(string tag, Artifact art)
+    {
+        foreach (var m in _models) m.Tags.Remove(tag); // a tag points at one artifact
+        var existing = _models.FirstOrDefault(m => m.Artifact.Id == art.Id);
+        if (existing is not null)
+        {
+            existing.Tags.Add(tag);
+            return true;
+        }
+        _models.Add(new InstalledModel(art, [tag]));
+        return false;
+    }
+
+    public bool IsArtifactInstalled(Artifact art)
+    {
+        lock (_gate) return _models.Any(m => m.Artifact.Id == art.Id);
+    }
+
+    /// <summary>DeleteModel of model-runner's distribution client: untag by tag, delete by ID (409 if several tags).</summary>
+    public DeleteResult Delete(string reference, bool force)
+    {
+        lock (_gate)
+        {
+            var m = FindLocked(reference);
+            if (m is null) return new DeleteResult(404, "model not found", []);
+            var actions = new List<(string, string)>();
+            bool isTag = !ModelNames.IsId(reference);
+            int tagCount = m.Tags.Count;
+            if (isTag)
+            {
+                var tag = ModelNames.Normalize(reference);
+                m.Tags.Remove(tag);
+                actions.Add(("Untagged", tag));
+                if (tagCount > 1) return new DeleteResult(200, null, actions);
+            }
+            if (tagCount > 1 && !force)
+            {
+                return new DeleteResult(409,
+                    $"unable to delete {GoFormat.Quote(reference)} (must be forced) due to multiple tag references: resource conflict", []);
+            }
+            foreach (var t in m.Tags) actions.Add(("Untagged", t));
+            actions.Add(("Deleted", m.Artifact.Id));
+            _models.Remove(m);
+            _running.RemoveAll(r => FindLocked(r.ModelName) is null);
+            return new DeleteResult(200, null, actions);
+        }
+    }
+
+    public long DiskUsage()
+    {
+        lock (_gate) return _models.Sum(m => m.Artifact.TotalBytes);
+    }
+
+    public void BeginUse(string modelName)
+    {
+        lock (_gate)
+        {
+            var r = _running.FirstOrDefault(x => x.ModelName == modelName);
+            if (r is null) _running.Add(r = new RunningModel(modelName));
+            r.InUse++;
+            r.LastUsed = DateTime.UtcNow;
+        }
+    }
+
+    public void EndUse(string modelName)
+    {
+        lock (_gate)
+        {
+            var r = _running.FirstOrDefault(x => x.ModelName == modelName);
+            if (r is null) return;
+            r.InUse = Math.Max(0, r.InUse - 1);
+            r.LastUsed = DateTime.UtcNow;
+        }
+    }
+
+    public List<RunningModel> Running()
+    {
+        lock (_gate)
+        {
+            var now = DateTime.UtcNow;
+            _running.RemoveAll(r => r.InUse == 0 && now - r.LastUsed > KeepAlive);
+            return _running.Select(r => new RunningModel(r.ModelName) { InUse = r.InUse, LastUsed = r.LastUsed }).ToList();
+        }
+    }
+
+    public int Unload(bool all, IReadOnlyCollection<string> models)
+    {
+        lock (_gate)
+        {
+            if (all)
+            {
+                int n = _running.Count;
+                _running.Clear();
+                return n;
+            }
+            var wanted = models.Select(ModelNames.Normalize).ToHashSet();
+            return _running.RemoveAll(r => wanted.Contains(ModelNames.Normalize(r.ModelName)) || models.Contains(r.ModelName));
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using ModelRunnerStandIn.Shared;
+
+namespace ModelRunnerStandIn.Server;
+
+public sealed class ServerStats
+{
+    public long Requests, ChatRequests, ActiveStreams, CompletedStreams, AbortedStreams, OpenConnections, Pulls;
+
+    public JObject ToJson() => J.O(
+        ("requests", J.N(Interlocked.Read(ref Requests))),
+        ("chatRequests", J.N(Interlocked.Read(ref ChatRequests))),
+        ("activeStreams", J.N(Interlocked.Read(ref ActiveStreams))),
+        ("completedStreams", J.N(Interlocked.Read(ref CompletedStreams))),
+        ("abortedStreams", J.N(Interlocked.Read(ref AbortedStreams))),
+        ("openConnections", J.N(Interlocked.Read(ref OpenConnections))),
+        ("pulls", J.N(Interlocked.Read(ref Pulls))));
+
+    public void Reset()
+    {
+        // OpenConnections and ActiveStreams describe live sockets, so a reset keeps them.
+        Interlocked.Exchange(ref Requests, 0);
+        Interlocked.Exchange(ref ChatRequests, 0);
+        Interlocked.Exchange(ref CompletedStreams, 0);
+        Interlocked.Exchange(ref AbortedStreams, 0);
+        Interlocked.Exchange(ref Pulls, 0);
+    }
+}
+
+/// <summary>Everything the runner remembers: switches, store, counters, recorded chat requests.</summary>
+public sealed class ServerState
+{
+    private const int MaxRecorded = 1000;
+    private readonly object _gate = new();
+    private readonly StandInConfig _defaults;
+    private readonly string[] _initialInstalled;
+    private StandInConfig _config;
+    private long _faultsServed;
+    private readonly List<JNode> _requests = new();
+
+    public ModelStore Store { get; } = new();
+    public ServerStats Stats { get; } = new();
+
+    public ServerState(StandInConfig defaults, string[] initialInstalled)
+    {
+        _defaults = defaults;
+        _initialInstalled = initialInstalled;
+        _config = defaults.Clone();
+        Store.Reset(initialInstalled);
+    }
+
+    public StandInConfig Config
+    {
+        get { lock (_gate) return _config.Clone(); }
+    }
+
+    public string? Configure(JObject patch)
+    {
+        lock (_gate)
+        {
+            var error = _config.Merge(patch);
+            if (error is null && (patch["fault"] is not null || patch["faultCount"] is not null)) _faultsServed = 0;
+            return error;
+        }
+    }
+
+    public void Reset(string[]? installed)
+    {
+        lock (_gate)
+        {
+            _config = _defaults.Clone();
+            _faultsServed = 0;
+            _requests.Clear();
+        }
+        Stats.Reset();
+        Store.Reset(installed ?? _initialInstalled);
+    }
+
+    /// <summary>True when this request should suffer `fault` (honours faultCount: the first N requests only).</summary>
+    public bool TakeFault(string fault)
+    {
+        lock (_gate)
+        {
+            if (_config.Fault != fault) return false;
+            if (_config.FaultCount is not { } limit) return true;
+            if (_faultsServed >= limit) return false;
+            _faultsServed++;
+            return true;
+        }
+    }
+
+    public void Record(byte[] body)
+    {
+        JNode node;
+        try { node = JsonParser.Parse(body); }
+        catch (JsonParseException) { node = new JString(body); }
+        lock (_gate)
+        {
+            _requests.Add(node);
+            if (_requests.Count > MaxRecorded) _requests.RemoveAt(0);
+        }
+    }
+
+    public JArray Recorded()
+    {
+        lock (_gate) return new JArray(_requests);
+    }
+
+    public void ClearRecorded()
+    {
+        lock (_gate) _requests.Clear();
+    }
+}
