@@ -58,15 +58,10 @@ namespace Ultra.DockerModel.Commands
             }
             if (!ShouldProcess(normalized, "Download model")) return;
 
-            var record = new ProgressRecord(1, $"Installing {normalized}", "Starting download...");
-            string result = Run((queue, token) => Docker.PullAsync(name, new QueueProgress<PullProgress>(queue, p =>
-            {
-                record.StatusDescription = $"{ByteSize.Format(p.DownloadedBytes)} of {ByteSize.Format(p.TotalBytes)}";
-                record.PercentComplete = p.PercentComplete;
-                WriteProgress(record);
-            }), token));
-            record.RecordType = ProgressRecordType.Completed;
-            WriteProgress(record);
+            string activity = $"Installing {normalized}";
+            string result = Run((queue, token) => Docker.PullAsync(name,
+                new QueueProgress<PullProgress>(queue, p => WriteProgress(PullProgressRecord.Create(1, activity, p))), token));
+            WriteProgress(new ProgressRecord(1, activity, "Done") { RecordType = ProgressRecordType.Completed });
             WriteVerbose($"{normalized}: {result}");
             _installed = null; // the store changed
 

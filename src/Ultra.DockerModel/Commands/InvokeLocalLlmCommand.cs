@@ -109,11 +109,10 @@ namespace Ultra.DockerModel.Commands
             };
             bool live = LiveDisplay.Applies(Stream, Host.Name, Console.IsOutputRedirected, Environment.UserInteractive,
                 MyInvocation.PipelinePosition, MyInvocation.PipelineLength);
-            var progress = new ProgressRecord(2, "Installing model", "Starting download...");
             try
             {
                 var response = Run((queue, token) => new LlmRouter(new ChatClientFactory(Docker))
-                    .RunAsync(chain, request, new Observer(this, queue, live, progress), token));
+                    .RunAsync(chain, request, new Observer(this, queue, live), token));
                 if (Stream) return;
                 if (!live)
                 {
@@ -190,14 +189,12 @@ namespace Ultra.DockerModel.Commands
             private readonly InvokeLocalLlmCommand _cmdlet;
             private readonly PipelineQueue _queue;
             private readonly bool _live;
-            private readonly ProgressRecord _progress;
 
-            public Observer(InvokeLocalLlmCommand cmdlet, PipelineQueue queue, bool live, ProgressRecord progress)
+            public Observer(InvokeLocalLlmCommand cmdlet, PipelineQueue queue, bool live)
             {
                 _cmdlet = cmdlet;
                 _queue = queue;
                 _live = live;
-                _progress = progress;
             }
 
             public void OnPiece(string text)
@@ -208,13 +205,8 @@ namespace Ultra.DockerModel.Commands
 
             public void OnVerbose(string message) => _queue.Post(() => _cmdlet.WriteVerbose(message));
 
-            public void OnPullProgress(PullProgress p) => _queue.Post(() =>
-            {
-                _progress.Activity = $"Installing {p.Model}";
-                _progress.StatusDescription = $"{ByteSize.Format(p.DownloadedBytes)} of {ByteSize.Format(p.TotalBytes)}";
-                _progress.PercentComplete = p.PercentComplete;
-                _cmdlet.WriteProgress(_progress);
-            });
+            public void OnPullProgress(PullProgress p) =>
+                _queue.Post(() => _cmdlet.WriteProgress(PullProgressRecord.Create(1, $"Installing {p.Model}", p)));
         }
     }
 }

@@ -1,0 +1,210 @@
+# Get-LocalModel, Install-LocalModel, Remove-LocalModel, Get-LocalModelRunner, Test-LocalModelRunner against the stand-in runner.
+Describe 'Model cmdlets against the stand-in' {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'Common.ps1')
+        $script:standIn = Start-StandIn
+        Enable-StandIn $standIn
+    }
+    AfterAll {
+        Disable-StandIn $standIn
+        Stop-StandIn $standIn
+    }
+    BeforeEach { Reset-StandIn $standIn }
+
+    Describe 'Get-LocalModel' {
+        It 'lists the installed models as typed objects' {
+            $models = Get-LocalModel
+            $models.Count | Should -Be 2
+            $smol = $models | Where-Object Name -EQ 'ai/smollm2:latest'
+            $smol | Should -BeOfType ([Ultra.DockerModel.LocalModel])
+            $smol.Id | Should -Match '^sha256:[0-9a-f]{64}$'
+            $smol.ShortId | Should -Be '354bf30d0aa3'
+            $smol.Size | Should -Be 268802458
+            $smol.Created | Should -BeOfType ([datetime])
+            $smol.Quantization | Should -Be 'IQ2_XXS/Q4_K_M'
+            $smol.Tags | Should -Contain 'ai/smollm2:latest'
+        }
+        It 'finds a model by short name, full tag, wildcard and id' {
+            (Get-LocalModel smollm2).Name | Should -Be 'ai/smollm2:latest'
+            (Get-LocalModel ai/smollm2:latest).Name | Should -Be 'ai/smollm2:latest'
+            (Get-LocalModel *smol*).Name | Should -Be 'ai/smollm2:latest'
+            (Get-LocalModel 354bf30d0aa3).Name | Should -Be 'ai/smollm2:latest'
+            @(Get-LocalModel 'ai/*').Count | Should -Be 2
+        }
+        It 'takes names from the pipeline, by value and by property name' {
+            ('smollm2', 'llama3.2' | Get-LocalModel).Count | Should -Be 2
+            ([pscustomobject]@{ Name = 'smollm2' } | Get-LocalModel).Name | Should -Be 'ai/smollm2:latest'
+        }
+        It 'writes a ModelNotFound error for a name that matches nothing, and nothing for an empty wildcard' {
+            Get-LocalModel nope -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'ModelNotFound,*'
+            $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+            $err[0].Exception.Message | Should -BeLike '*Install-LocalModel nope*'
+            Get-LocalModel 'zz*' -ErrorVariable err2 | Should -BeNullOrEmpty
+            $err2 | Should -BeNullOrEmpty
+        }
+        It 'refuses a name with shell metacharacters before running docker' {
+            Get-LocalModel 'ai/x; rm -rf /' -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidModelName,*'
+        }
+        It 'shows sizes readable in the table view' {
+            $table = Get-LocalModel smollm2 | Format-Table | Out-String -Width 200
+            $table | Should -Match '256\.35 MiB'
+            $table | Should -Match '354bf30d0aa3'
+        }
+        It 'completes model names on Tab' {
+            $completion = TabExpansion2 -inputScript 'Get-LocalModel smo' -cursorColumn 18
+            $completion.CompletionMatches.CompletionText | Should -Contain 'ai/smollm2:latest'
+            $completion = TabExpansion2 -inputScript 'Invoke-LocalLlm hi -Model ai/ll' -cursorColumn 31
+            $completion.CompletionMatches.CompletionText | Should -Contain 'ai/llama3.2:latest'
+        }
+        It 'is an empty result for an empty store' {
+            Reset-StandIn $standIn -Installed @()
+            Get-LocalModel | Should -BeNullOrEmpty
+        }
+    }
+
+    Describe 'Install-LocalModel' {
+        It 'pulls with a progress bar whose percentage comes from the download lines' {
+            $r = Invoke-Captured 'Install-LocalModel ai/gemma3 -PassThru'
+            $r.Errors | Should -BeNullOrEmpty
+            $r.Output[0].Name | Should -Be 'ai/gemma3:latest'
+            $percents = $r.Progress | Where-Object { $_.RecordType -eq 'Processing' } | ForEach-Object PercentComplete
+            $percents.Count | Should -BeGreaterThan 2
+            ($percents | Measure-Object -Maximum).Maximum | Should -Be 100
+            $percents[0] | Should -BeLessThan 100
+            $r.Progress[-1].RecordType | Should -Be 'Completed'
+            (Get-LocalModel gemma3).Name | Should -Be 'ai/gemma3:latest'
+        }
+        It 'installs every name piped in and reports an unknown one without stopping the others' {
+            $out = 'ai/nope-model', 'ai/gemma3', 'ai/mistral' | Install-LocalModel -PassThru -ErrorVariable err -ErrorAction SilentlyContinue
+            $out.Name | Should -Be @('ai/gemma3:latest', 'ai/mistral:latest')
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'ModelNotFound,*'
+            $err[0].Exception.Message | Should -BeLike '*ai/nope-model*'
+        }
+        It 'binds names by property name' {
+            ([pscustomobject]@{ Name = 'ai/gemma3' } | Install-LocalModel -PassThru).Name | Should -Be 'ai/gemma3:latest'
+        }
+        It 'downloads nothing with -WhatIf' {
+            Install-LocalModel ai/gemma3 -WhatIf
+            Get-LocalModel gemma3 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            (Get-StandInStats $standIn).pulls | Should -Be 0
+        }
+        It 'skips an installed model unless -Force' {
+            (Install-LocalModel smollm2 -PassThru).Name | Should -Be 'ai/smollm2:latest'
+            (Get-StandInStats $standIn).pulls | Should -Be 0
+            Install-LocalModel smollm2 -Force
+            (Get-StandInStats $standIn).pulls | Should -Be 1
+        }
+    }
+
+    Describe 'Remove-LocalModel' {
+        It 'removes what Get-LocalModel pipes in' {
+            Get-LocalModel *smol* | Remove-LocalModel -Confirm:$false
+            (Get-LocalModel).Name | Should -Be @('ai/llama3.2:latest')
+        }
+        It 'removes by name with -Force and without a prompt' {
+            Remove-LocalModel llama3.2 -Force
+            (Get-LocalModel).Name | Should -Be @('ai/smollm2:latest')
+        }
+        It 'names the model and its size with -WhatIf and removes nothing' {
+            @(Get-LocalModel).Count | Should -Be 2
+            # What-if lines go straight to the host: run a child pwsh and read its stdout.
+            $whatIf = & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -Command "Import-Module '$ModulePath'; Get-LocalModel smollm2 | Remove-LocalModel -WhatIf" | Out-String
+            $whatIf | Should -Match "ai/smollm2:latest"
+            $whatIf | Should -Match '256\.35 MiB'
+            @(Get-LocalModel).Count | Should -Be 2
+        }
+        It 'is ConfirmImpact High' {
+            (Get-Command Remove-LocalModel).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0].ConfirmImpact | Should -Be 'High'
+        }
+        It 'reports an unknown model as ModelNotFound' {
+            Remove-LocalModel nope -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'ModelNotFound,*'
+        }
+    }
+
+    Describe 'Get-LocalModelRunner and Test-LocalModelRunner' {
+        It 'reports a running runner with its endpoint and versions' {
+            $s = Get-LocalModelRunner
+            $s | Should -BeOfType ([Ultra.DockerModel.ModelRunnerStatus])
+            $s.DockerInstalled | Should -BeTrue
+            $s.PluginInstalled | Should -BeTrue
+            $s.IsRunning | Should -BeTrue
+            $s.Kind | Should -Be 'Docker Engine (Manual Install)'
+            $s.EndpointHost | Should -Be "$($standIn.Url)/v1/"
+            $s.Backends.Keys | Should -Contain 'llama.cpp'
+            $s.ClientVersion | Should -Be 'v1.2.6'
+            Test-LocalModelRunner | Should -BeTrue
+            Test-LocalModelRunner -Model ai/smollm2 | Should -BeTrue
+            Test-LocalModelRunner -Model ai/gemma3 | Should -BeFalse
+        }
+        It 'reports a stopped runner without throwing' {
+            Set-StandInConfig $standIn @{ fault = 'not-running' }
+            $s = Get-LocalModelRunner
+            $s.IsRunning | Should -BeFalse
+            $s.PluginInstalled | Should -BeTrue
+            $s.Message | Should -Match 'docker desktop enable model-runner'
+            Test-LocalModelRunner | Should -BeFalse
+        }
+        It 'reports a missing plugin' {
+            $saved = $env:DOCKER_CONFIG
+            $env:DOCKER_CONFIG = Join-Path $TestDrive 'no-plugins'
+            try {
+                $s = Get-LocalModelRunner
+                $s.DockerInstalled | Should -BeTrue
+                $s.PluginInstalled | Should -BeFalse
+                $s.Message | Should -Match 'docker-model-plugin'
+                Test-LocalModelRunner | Should -BeFalse
+            }
+            finally { $env:DOCKER_CONFIG = $saved }
+        }
+        It 'reports a missing docker' {
+            $saved = $env:PATH
+            $env:PATH = Join-Path $TestDrive 'empty'
+            try {
+                $s = Get-LocalModelRunner
+                $s.DockerInstalled | Should -BeFalse
+                $s.Message | Should -Match 'not found on PATH'
+                Test-LocalModelRunner | Should -BeFalse
+            }
+            finally { $env:PATH = $saved }
+        }
+    }
+
+    Describe 'Errors from the runner' {
+        It 'a stopped runner is a RunnerNotRunning error saying how to enable it' {
+            Set-StandInConfig $standIn @{ fault = 'not-running' }
+            { Get-LocalModel } | Should -Throw -ErrorId 'RunnerNotRunning,Ultra.DockerModel.Commands.GetLocalModelCommand'
+            try { Get-LocalModel } catch { $e = $_ }
+            $e.CategoryInfo.Category | Should -Be 'ResourceUnavailable'
+            $e.Exception.Message | Should -Match 'docker desktop enable model-runner'
+            $e.Exception.RawError | Should -Match 'Docker Model Runner is not running'
+        }
+        It 'an unreachable runner is RunnerUnreachable' {
+            $saved = $env:MODEL_RUNNER_HOST
+            $env:MODEL_RUNNER_HOST = 'http://127.0.0.1:9'
+            try { { Get-LocalModel } | Should -Throw -ErrorId 'RunnerUnreachable,*' }
+            finally { $env:MODEL_RUNNER_HOST = $saved }
+        }
+        It 'a missing plugin is PluginMissing' {
+            $saved = $env:DOCKER_CONFIG
+            $env:DOCKER_CONFIG = Join-Path $TestDrive 'no-plugins'
+            try { { Get-LocalModel } | Should -Throw -ErrorId 'PluginMissing,*' }
+            finally { $env:DOCKER_CONFIG = $saved }
+        }
+        It 'a missing docker is DockerNotInstalled' {
+            $saved = $env:PATH
+            $env:PATH = Join-Path $TestDrive 'empty'
+            try { { Get-LocalModel } | Should -Throw -ErrorId 'DockerNotInstalled,*' }
+            finally { $env:PATH = $saved }
+        }
+        It 'a failing pull is PullFailed and names the model' {
+            Set-StandInConfig $standIn @{ fault = 'pull-fails'; retryBaseMs = 1 }
+            Install-LocalModel ai/gemma3 -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -Match '^(PullFailed|RunnerUnreachable),'
+            $err[0].Exception.Message | Should -Match 'gemma3'
+        }
+    }
+}
