@@ -76,8 +76,9 @@ function Invoke-Test {
     }
 
     $pesterSummary = Join-Path $results 'pester.json'
-    & $Pwsh -NoLogo -NoProfile -NonInteractive -File (Join-Path $Root 'tools/Invoke-PesterTests.ps1') `
-        -ModulePath (Join-Path $ModuleOut 'Ultra.DockerModel.psd1') -SummaryPath $pesterSummary -Tag $Tag
+    $pesterArgs = @('-ModulePath', (Join-Path $ModuleOut 'Ultra.DockerModel.psd1'), '-SummaryPath', $pesterSummary)
+    if ($Tag) { $pesterArgs += @('-Tag', ($Tag -join ',')) }
+    & $Pwsh -NoLogo -NoProfile -NonInteractive -File (Join-Path $Root 'tools/Invoke-PesterTests.ps1') @pesterArgs
     if (Test-Path $pesterSummary) { $p = Get-Content -Raw $pesterSummary | ConvertFrom-Json; $passed += $p.Passed; $failed += $p.Failed }
     else { $failed += 1; Write-Host 'Pester did not report (crash?)' }
 

@@ -21,7 +21,7 @@ $config.Run.Path = Join-Path $root 'tests/pester'
 $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Detailed'
 $config.Output.RenderMode = 'Plaintext'
-if ($Tag) { $config.Filter.Tag = $Tag }
+if ($Tag) { $config.Filter.Tag = $Tag -split ',' }
 $result = Invoke-Pester -Configuration $config
 $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
 @{ Passed = $result.PassedCount; Failed = $failed; Skipped = $result.SkippedCount } | ConvertTo-Json | Set-Content $SummaryPath
