@@ -38,6 +38,8 @@ namespace Ultra.DockerModel
                 e = new ModelNotFoundException(model ?? "", stderr);
             else if (Has(text, "Failed to pull model"))
                 e = new ModelPullException(model ?? "", firstLine.Replace("Failed to pull model: ", ""), stderr ?? "");
+            else if (Has(text, "terminated unexpectedly", "exit status 0xc", "unable to load runner", "GGUF file required"))
+                e = new DockerModelException(ErrorKind.ServerError, $"The runner could not load or run the model: {firstLine}", stderr);
             else if (Has(text, "unknown flag", "requires at least", "requires 1 argument", "accepts at most", "must be one of"))
                 e = new DockerModelException(ErrorKind.InvalidInvocation, $"docker model rejected the command: {firstLine}", stderr);
             else
