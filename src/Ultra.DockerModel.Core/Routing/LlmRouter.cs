@@ -71,7 +71,9 @@ namespace Ultra.DockerModel.Routing
                             attempt--;
                             continue;
                         }
-                        if (IsTransient(e) && attempt < request.MaxRetries)
+                        // -TimeoutSec bounds the whole call: when it runs out, no other provider gets a (zero-time) turn.
+                        if (whole.IsCancellationRequested) throw;
+                        if (IsTransient(e) && attempt < request.MaxRetries && !(e.RetryAfter > MaxRetryAfter))
                         {
                             var delay = e.RetryAfter is TimeSpan ra && ra > TimeSpan.Zero ? ra : Backoff(request.RetryDelay, attempt);
                             observer.OnVerbose($"Provider '{provider.Name}' failed ({e.ErrorId}); retrying in {delay.TotalMilliseconds:0} ms.");
@@ -90,6 +92,9 @@ namespace Ultra.DockerModel.Routing
             if (failures.Count == 1 && attempts.Count == 1) throw failures[0];
             throw new AllProvidersFailedException(attempts);
         }
+
+        // A server asking for a longer wait than this is better replaced by the next provider.
+        private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(10);
 
         private static bool IsTransient(DockerModelException e) => e.Kind is ErrorKind.RateLimited or ErrorKind.ServerError;
 
