@@ -46,6 +46,11 @@ namespace Ultra.DockerModel.Providers
             if (!ChatRequest.IsPlainPrompt(list, options))
                 throw new DockerModelException(ErrorKind.InvalidInvocation,
                     "The docker CLI transport carries a single prompt only; a system prompt, temperature, max tokens or history need the HTTP transport.");
+            // An empty prompt makes `docker model run` start its interactive chat (or fail without a terminal), and
+            // the CLI trims whitespace, so nothing would reach the model.
+            if (string.IsNullOrWhiteSpace(list[0].Text))
+                throw new DockerModelException(ErrorKind.InvalidInvocation,
+                    "The prompt is empty: 'docker model run' would start an interactive chat instead of answering. Give a prompt or pipe text in.");
             var channel = Channel.CreateUnbounded<ChatResponseUpdate>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var run = RunAsync(list[0].Text, channel.Writer, stop.Token);

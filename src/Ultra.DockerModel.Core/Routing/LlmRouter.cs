@@ -23,6 +23,19 @@ namespace Ultra.DockerModel.Routing
 
         public async Task<LlmResponse> RunAsync(IReadOnlyList<LlmProvider> chain, LlmRequest request, IRouteObserver observer, CancellationToken cancellationToken)
         {
+            try
+            {
+                return await RunChainAsync(chain, request, observer, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // -TimeoutSec ran out between answers: during an automatic pull or a retry's wait.
+                throw new DockerModelException(ErrorKind.Timeout, $"The call did not finish within {request.Timeout?.TotalSeconds:0.#} s (-TimeoutSec).");
+            }
+        }
+
+        private async Task<LlmResponse> RunChainAsync(IReadOnlyList<LlmProvider> chain, LlmRequest request, IRouteObserver observer, CancellationToken cancellationToken)
+        {
             var attempts = new List<LlmAttempt>();
             var failures = new List<DockerModelException>();
             var total = Stopwatch.StartNew();
@@ -58,9 +71,9 @@ namespace Ultra.DockerModel.Routing
                         attempts.Add(call.Attempt(e));
                         if (call.AnyPieceWritten)
                         {
-                            // Never splice two models' output together.
+                            // Never splice two models' output together. A time-out keeps its kind: that is what happened.
                             e.PartialText = call.Text;
-                            throw e.Kind == ErrorKind.StreamInterrupted ? e
+                            throw e.Kind is ErrorKind.StreamInterrupted or ErrorKind.Timeout ? e
                                 : new DockerModelException(ErrorKind.StreamInterrupted, $"The answer from '{provider.Name}' stopped part-way: {e.Message}", e.RawError, e) { Model = provider.Model, PartialText = call.Text };
                         }
                         if (e.Kind == ErrorKind.ModelNotFound && request.AutoPull && provider.Kind == LlmProviderKind.DockerModelRunner && !pulled)

@@ -109,10 +109,12 @@ namespace Ultra.DockerModel.Commands
             };
             bool live = LiveDisplay.Applies(Stream, Host.Name, Console.IsOutputRedirected, Environment.UserInteractive,
                 MyInvocation.PipelinePosition, MyInvocation.PipelineLength);
+            Observer? observer = null;
             try
             {
                 var response = Run((queue, token) => new LlmRouter(new ChatClientFactory(Docker))
-                    .RunAsync(chain, request, new Observer(this, queue, live), token));
+                    .RunAsync(chain, request, observer = new Observer(this, queue, live), token));
+                observer?.CompletePull();
                 if (Stream) return;
                 if (!live)
                 {
@@ -126,6 +128,7 @@ namespace Ultra.DockerModel.Commands
             }
             catch (DockerModelException e)
             {
+                observer?.CompletePull();
                 if (live && e.PartialText != null) WriteInformation(new HostInformationMessage { Message = "" }, new[] { "PSHOST" });
                 ThrowTerminatingError(ToErrorRecord(e, Provider ?? Model));
             }
@@ -181,7 +184,9 @@ namespace Ultra.DockerModel.Commands
             if (SystemPrompt != null) messages.Add(new LlmMessage("system", SystemPrompt));
             messages.AddRange(SystemPrompt != null ? history.Where(m => m.Role != "system") : history);
             // Piped text follows the instruction, as `cat file | docker model run MODEL "instruction"` does.
-            string prompt = _context.Count == 0 ? Prompt : Prompt + "\n\n" + string.Join("\n", _context);
+            string prompt = _context.Count == 0 ? Prompt
+                : Prompt.Length == 0 ? string.Join("\n", _context)
+                : Prompt + "\n\n" + string.Join("\n", _context);
             messages.Add(new LlmMessage("user", prompt));
             return messages;
         }
@@ -200,16 +205,31 @@ namespace Ultra.DockerModel.Commands
                 _live = live;
             }
 
+            // The activity of a pull progress bar still on screen; touched on the pipeline thread only.
+            private string? _pullActivity;
+
             public void OnPiece(string text)
             {
-                if (_cmdlet.Stream) _queue.Post(() => _cmdlet.WriteObject(text));
-                else if (_live) _queue.Post(() => _cmdlet.WriteInformation(new HostInformationMessage { Message = text, NoNewLine = true }, new[] { "PSHOST" }));
+                if (_cmdlet.Stream) _queue.Post(() => { CompletePull(); _cmdlet.WriteObject(text); });
+                else if (_live) _queue.Post(() => { CompletePull(); _cmdlet.WriteInformation(new HostInformationMessage { Message = text, NoNewLine = true }, new[] { "PSHOST" }); });
             }
 
-            public void OnVerbose(string message) => _queue.Post(() => _cmdlet.WriteVerbose(message));
+            // After a pull the router's next report is that it tries the provider again: the download is over by then.
+            public void OnVerbose(string message) => _queue.Post(() => { CompletePull(); _cmdlet.WriteVerbose(message); });
 
-            public void OnPullProgress(PullProgress p) =>
-                _queue.Post(() => _cmdlet.WriteProgress(PullProgressRecord.Create(1, $"Installing {p.Model}", p)));
+            public void OnPullProgress(PullProgress p) => _queue.Post(() =>
+            {
+                _pullActivity = $"Installing {p.Model}";
+                _cmdlet.WriteProgress(PullProgressRecord.Create(1, _pullActivity, p));
+            });
+
+            /// <summary>Closes the pull progress bar, if one is open (pipeline thread only).</summary>
+            public void CompletePull()
+            {
+                if (_pullActivity is null) return;
+                _cmdlet.WriteProgress(new ProgressRecord(1, _pullActivity, "Done") { RecordType = ProgressRecordType.Completed });
+                _pullActivity = null;
+            }
         }
     }
 }

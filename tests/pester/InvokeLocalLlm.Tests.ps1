@@ -1,0 +1,527 @@
+# Invoke-LocalLlm against the stand-in runner: the three output shapes, pipeline input, the CLI and HTTP transports,
+# models that are not installed, time-outs and cancellation, errors mid-stream, and prompts delivered byte for byte.
+Describe 'Invoke-LocalLlm' {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'Common.ps1')
+        $script:standIn = Start-StandIn
+        Enable-StandIn $standIn
+        $script:Pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+
+        # What the stand-in's deterministic model answers.
+        function Answer([string] $Prompt, [string] $System) {
+            $head = "You said: «$Prompt»."
+            if ($PSBoundParameters.ContainsKey('System')) { $head += " System: «$System»." }
+            $head + ' Ünïcödé ✓ 日本語 🙂 done.'
+        }
+
+        # The last chat request that reached the runner.
+        function LastRequest { @(Get-StandInRequests $standIn)[-1] }
+
+        function New-Marker { 'marker-' + [guid]::NewGuid().ToString('N') }
+
+        # Live processes (docker, the plugin) whose command line carries the marker; zombies do not count.
+        function Get-MarkedProcess([string] $Marker) {
+            foreach ($dir in [IO.Directory]::GetDirectories('/proc')) {
+                $name = [IO.Path]::GetFileName($dir)
+                if ($name -notmatch '^\d+$' -or [int]$name -eq $PID) { continue }
+                try {
+                    $cmdline = [IO.File]::ReadAllText("$dir/cmdline")
+                    if (-not $cmdline.Contains($Marker)) { continue }
+                    $stat = [IO.File]::ReadAllText("$dir/stat")
+                    if ($stat.Substring($stat.LastIndexOf(')') + 2, 1) -ne 'Z') { [int]$name }
+                }
+                catch [System.IO.IOException], [System.UnauthorizedAccessException] { }
+            }
+        }
+
+        # Polls until the condition holds; returns whether it did.
+        function Wait-Until([scriptblock] $Condition, [double] $TimeoutSec = 10) {
+            $until = [datetime]::UtcNow.AddSeconds($TimeoutSec)
+            while (-not (& $Condition)) {
+                if ([datetime]::UtcNow -gt $until) { return $false }
+                Start-Sleep -Milliseconds 50
+            }
+            $true
+        }
+
+        # Runs a script in a child pwsh under a pseudo-terminal (util-linux script), as a person at a console would,
+        # noting when each part of the output appeared. Text is the output without ANSI codes and carriage returns.
+        function Invoke-InTerminal([string] $ScriptText, [int] $TimeoutSec = 90) {
+            $file = Join-Path $TestDrive ('pty-' + [guid]::NewGuid().ToString('N') + '.ps1')
+            Set-Content -LiteralPath $file -Value "Import-Module '$ModulePath'`n$ScriptText" -Encoding utf8NoBOM
+            $psi = [Diagnostics.ProcessStartInfo]::new('script')
+            foreach ($a in @('-qfec', "'$Pwsh' -NoLogo -NoProfile -File '$file'", '/dev/null')) { $psi.ArgumentList.Add($a) }
+            $psi.UseShellExecute = $false
+            $psi.RedirectStandardInput = $true
+            $psi.RedirectStandardOutput = $true
+            $psi.StandardOutputEncoding = [Text.UTF8Encoding]::new($false)
+            $p = [Diagnostics.Process]::Start($psi)
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            $raw = [Text.StringBuilder]::new()
+            $marks = [Collections.Generic.List[object]]::new()
+            $buffer = [char[]]::new(4096)
+            try {
+                while ($true) {
+                    $read = $p.StandardOutput.ReadAsync($buffer, 0, $buffer.Length)
+                    if (-not $read.Wait([TimeSpan]::FromSeconds([Math]::Max(1, $TimeoutSec - $clock.Elapsed.TotalSeconds)))) {
+                        throw "The terminal session did not finish within $TimeoutSec s. Output so far: $raw"
+                    }
+                    if ($read.Result -eq 0) { break }
+                    $null = $raw.Append($buffer, 0, $read.Result)
+                    $marks.Add([pscustomobject]@{ Length = $raw.Length; At = $clock.Elapsed })
+                }
+                $null = $p.WaitForExit(10000)
+            }
+            finally {
+                if (-not $p.HasExited) { $p.Kill($true) }
+                $p.StandardInput.Close()
+            }
+            $clean = { param($s) ($s -replace '\x1b\[[0-9;?]*[A-Za-z]', '' -replace '\x1b[=>]', '') -replace "`r", '' }
+            $all = $raw.ToString()
+            [pscustomobject]@{
+                Text     = & $clean $all
+                ExitCode = $p.ExitCode
+                # When a piece of text was first on screen.
+                TimeOf   = {
+                    param([string] $Needle)
+                    foreach ($m in $marks) { if ((& $clean $all.Substring(0, $m.Length)).Contains($Needle)) { return $m.At } }
+                }.GetNewClosure()
+            }
+        }
+
+        function Count-Occurrence([string] $Text, [string] $Needle) {
+            ([regex]::Matches($Text, [regex]::Escape($Needle))).Count
+        }
+    }
+    AfterAll {
+        Disable-StandIn $standIn
+        Stop-StandIn $standIn
+    }
+    BeforeEach { Reset-StandIn $standIn }
+
+    Context 'Output: one LlmResponse by default' {
+        It 'writes a single LlmResponse with every property set' {
+            $out = @(Invoke-LocalLlm 'Say hi' -Model ai/smollm2)
+            $out.Count | Should -Be 1
+            $r = $out[0]
+            $r | Should -BeOfType ([Ultra.DockerModel.LlmResponse])
+            $r.Text | Should -BeExactly (Answer 'Say hi')
+            $r.Model | Should -Be 'ai/smollm2'
+            $r.Provider | Should -Be 'DockerModelRunner'
+            $r.FinishReason | Should -Be 'stop'
+            $r.Elapsed | Should -BeOfType ([timespan])
+            $r.Elapsed | Should -BeGreaterThan ([timespan]::Zero)
+            $r.TimeToFirstToken | Should -BeOfType ([timespan])
+            $r.TimeToFirstToken | Should -BeLessOrEqual $r.Elapsed
+            $r.Attempts.Count | Should -Be 1
+            $r.Attempts[0].Succeeded | Should -BeTrue
+            $r.Attempts[0].Provider | Should -Be 'DockerModelRunner'
+            $r.History.Role | Should -Be @('user', 'assistant')
+            $r.History[1].Content | Should -BeExactly $r.Text
+            # The CLI reports no token counts unless the runner sends usage (next test).
+            $r.PromptTokens | Should -BeNullOrEmpty
+        }
+        It 'is the answer text as a string: ToString, "$r" and Set-Content' {
+            $r = Invoke-LocalLlm 'file me' -Model ai/smollm2
+            $r.ToString() | Should -BeExactly (Answer 'file me')
+            "$r" | Should -BeExactly (Answer 'file me')
+            $path = Join-Path $TestDrive 'answer.txt'
+            Invoke-LocalLlm 'file me' -Model ai/smollm2 | Set-Content -LiteralPath $path -Encoding utf8NoBOM
+            [IO.File]::ReadAllText($path) | Should -BeExactly ((Answer 'file me') + [Environment]::NewLine)
+        }
+        It 'fills PromptTokens and CompletionTokens when the runner reports usage, over either transport' {
+            Set-StandInConfig $standIn @{ alwaysSendUsage = $true } | Out-Null
+            $cli = Invoke-LocalLlm 'count me' -Model ai/smollm2
+            $http = Invoke-LocalLlm 'count me' -Model ai/smollm2 -Transport Http
+            $cli.Text | Should -BeExactly (Answer 'count me')   # the 'Token usage:' trailer is not in the text
+            $cli.PromptTokens | Should -BeGreaterThan 0
+            $cli.CompletionTokens | Should -BeGreaterThan 5
+            $http.PromptTokens | Should -Be $cli.PromptTokens
+            $http.CompletionTokens | Should -Be $cli.CompletionTokens
+        }
+    }
+
+    Context 'Output: -Stream' {
+        It 'writes [string] pieces, the first while the model is still generating' {
+            Set-StandInConfig $standIn @{ tokenDelayMs = 200 } | Out-Null
+            $seen = [Collections.Generic.List[object]]::new()
+            Invoke-LocalLlm 'stream me' -Model ai/smollm2 -Stream | ForEach-Object {
+                # At the first piece, ask the runner whether it is still streaming this answer.
+                $active = if ($seen.Count -eq 0) { (Get-StandInStats $standIn).activeStreams }
+                $seen.Add([pscustomobject]@{ Piece = $_; Active = $active })
+            }
+            $seen.Count | Should -BeGreaterThan 2
+            foreach ($s in $seen) { $s.Piece | Should -BeOfType ([string]) }
+            -join $seen.Piece | Should -BeExactly (Answer 'stream me')
+            $seen[0].Active | Should -Be 1
+            (Get-StandInStats $standIn).completedStreams | Should -Be 1
+        }
+        It 'streams over HTTP too, and writes no LlmResponse at the end' {
+            Set-StandInConfig $standIn @{ tokenDelayMs = 20 } | Out-Null
+            $out = @(Invoke-LocalLlm 'stream me' -Model ai/smollm2 -SystemPrompt 'sys' -Stream)
+            $out.Count | Should -BeGreaterThan 2
+            foreach ($o in $out) { $o | Should -BeOfType ([string]) }
+            -join $out | Should -BeExactly (Answer 'stream me' -System 'sys')
+        }
+    }
+
+    Context 'Output: at an interactive console' -Skip:(-not $IsLinux -or -not (Get-Command script -CommandType Application -ErrorAction SilentlyContinue)) {
+        It 'shows the answer as it is generated, once, followed by a summary' {
+            Set-StandInConfig $standIn @{ tokenDelayMs = 150 } | Out-Null
+            $t = Invoke-InTerminal "Invoke-LocalLlm 'console please' -Model ai/smollm2"
+            $t.ExitCode | Should -Be 0
+            $answer = Answer 'console please'
+            Count-Occurrence $t.Text $answer | Should -Be 1 -Because "the answer must not be printed twice:`n$($t.Text)"
+            Count-Occurrence $t.Text 'You said' | Should -Be 1
+            # The summary view: who answered, not the text again.
+            $t.Text | Should -Match 'DockerModelRunner\s+ai/smollm2\s+\d'
+            # About 10 pieces 150 ms apart: the start was on screen well before the end was generated.
+            $first = & $t.TimeOf 'You said'
+            $last = & $t.TimeOf 'done.'
+            ($last - $first).TotalMilliseconds | Should -BeGreaterThan 700
+        }
+        It 'shows nothing live when the output goes on down the pipeline' {
+            $t = Invoke-InTerminal "Invoke-LocalLlm 'piped on' -Model ai/smollm2 | ForEach-Object { '<<' + `$_.Text + '>>' }"
+            $t.ExitCode | Should -Be 0
+            Count-Occurrence $t.Text 'You said' | Should -Be 1
+            $t.Text | Should -Match ([regex]::Escape('<<' + (Answer 'piped on') + '>>'))
+        }
+        It 'keeps the text already shown when the answer breaks off, then reports the error' {
+            Set-StandInConfig $standIn @{ fault = 'crash-mid-stream'; crashAfterPieces = 3; tokenDelayMs = 50 } | Out-Null
+            $t = Invoke-InTerminal "Invoke-LocalLlm 'breaks off' -Model ai/smollm2"
+            $t.Text | Should -Match ([regex]::Escape('You said: «b'))
+            $t.Text | Should -Match 'part-way'
+            Count-Occurrence $t.Text 'You said' | Should -Be 1
+        }
+    }
+
+    Context 'Output: with stdout redirected (a script)' {
+        It 'writes nothing but the output objects' {
+            $file = Join-Path $TestDrive 'redirected.ps1'
+            Set-Content -LiteralPath $file -Encoding utf8NoBOM -Value @"
+Import-Module '$ModulePath'
+Invoke-LocalLlm 'redirected please' -Model ai/smollm2
+"@
+            Set-StandInConfig $standIn @{ tokenDelayMs = 10 } | Out-Null
+            $out = & $Pwsh -NoLogo -NoProfile -NonInteractive -File $file
+            $LASTEXITCODE | Should -Be 0
+            ($out -join "`n").Trim() | Should -BeExactly (Answer 'redirected please')
+        }
+        It 'writes one piece per line with -Stream, and the pieces make the answer' {
+            $file = Join-Path $TestDrive 'redirected-stream.ps1'
+            Set-Content -LiteralPath $file -Encoding utf8NoBOM -Value @"
+Import-Module '$ModulePath'
+Invoke-LocalLlm 'stream redirected' -Model ai/smollm2 -Stream -Transport Http
+"@
+            $out = @(& $Pwsh -NoLogo -NoProfile -NonInteractive -File $file)
+            $out.Count | Should -BeGreaterThan 2
+            -join $out | Should -BeExactly (Answer 'stream redirected')
+        }
+    }
+
+    Context 'Pipeline input' {
+        It 'sends piped strings once, as context after the prompt' {
+            $notes = Join-Path $TestDrive 'notes.txt'
+            Set-Content -LiteralPath $notes -Value 'line one', 'line two', 'line three' -Encoding utf8NoBOM
+            $r = Get-Content -LiteralPath $notes | Invoke-LocalLlm -Prompt 'Summarize' -Model ai/smollm2
+            $requests = @(Get-StandInRequests $standIn)
+            $requests.Count | Should -Be 1
+            $requests[0].messages.Count | Should -Be 1
+            $requests[0].messages[0].content | Should -BeExactly "Summarize`n`nline one`nline two`nline three"
+            $r.Text | Should -BeExactly (Answer "Summarize`n`nline one`nline two`nline three")
+        }
+        It 'sends piped text alone when -Prompt is empty' {
+            $r = 'only the context' | Invoke-LocalLlm -Prompt '' -Model ai/smollm2 -Transport Http
+            (LastRequest).messages[0].content | Should -BeExactly 'only the context'
+            $r.Text | Should -BeExactly (Answer 'only the context')
+        }
+        It 'refuses an empty prompt over the CLI instead of answering with its interactive chat' {
+            foreach ($empty in '', '   ') {
+                $err = $null
+                try { $r = Invoke-LocalLlm $empty -Model ai/smollm2 -TimeoutSec 30 } catch { $err = $_ }
+                $err.FullyQualifiedErrorId | Should -BeLike 'InvalidInvocation,*' -Because "prompt '$empty' answered '$r'"
+            }
+            @(Get-StandInRequests $standIn).Count | Should -Be 0
+        }
+        It 'continues the conversation of a piped LlmResponse' {
+            $first = Invoke-LocalLlm 'first question' -Model ai/smollm2
+            $second = $first | Invoke-LocalLlm 'second question' -Model ai/smollm2
+            $sent = (LastRequest).messages
+            $sent.role | Should -Be @('user', 'assistant', 'user')
+            $sent.content | Should -Be @('first question', $first.Text, 'second question')
+            $second.Text | Should -BeExactly (Answer 'second question')
+            $second.History.Count | Should -Be 4
+
+            $third = $second | Invoke-LocalLlm 'third question' -Model ai/smollm2 -SystemPrompt 'Be brief'
+            $sent = (LastRequest).messages
+            $sent.role | Should -Be @('system', 'user', 'assistant', 'user', 'assistant', 'user')
+            $sent[0].content | Should -Be 'Be brief'
+            $third.History.Count | Should -Be 7
+        }
+    }
+
+    Context 'Transports' {
+        It 'uses the docker CLI for a plain prompt' {
+            $null = Invoke-LocalLlm 'plain' -Model ai/smollm2
+            $body = LastRequest
+            # The CLI sends only model, messages and stream; the module's HTTP client always asks for usage.
+            $body.PSObject.Properties.Name | Should -Not -Contain 'stream_options'
+            $body.messages[0].content | Should -BeExactly 'plain'
+        }
+        It 'sends -SystemPrompt, -Temperature and -MaxTokens over HTTP, and they reach the runner' {
+            $r = Invoke-LocalLlm 'with options' -Model ai/smollm2 -SystemPrompt 'You are terse.' -Temperature 0.3 -MaxTokens 4
+            $body = LastRequest
+            $body.PSObject.Properties.Name | Should -Contain 'stream_options'
+            $body.messages[0].role | Should -Be 'system'
+            $body.messages[0].content | Should -BeExactly 'You are terse.'
+            $body.temperature | Should -Be 0.3
+            $body.max_tokens | Should -Be 4
+            $r.FinishReason | Should -Be 'length'
+            $r.CompletionTokens | Should -Be 4
+        }
+        It 'uses HTTP for a plain prompt with -Transport Http' {
+            $r = Invoke-LocalLlm 'over http' -Model ai/smollm2 -Transport Http
+            $r.Text | Should -BeExactly (Answer 'over http')
+            (LastRequest).PSObject.Properties.Name | Should -Contain 'stream_options'
+        }
+        It 'refuses options the CLI cannot carry with -Transport Cli instead of dropping them' {
+            { Invoke-LocalLlm 'x' -Model ai/smollm2 -Transport Cli -SystemPrompt 'sys' } | Should -Throw -ErrorId 'InvalidInvocation,*'
+            { Invoke-LocalLlm 'x' -Model ai/smollm2 -Transport Cli -Temperature 0.5 } | Should -Throw -ErrorId 'InvalidInvocation,*'
+            { Invoke-LocalLlm 'x' -Model ai/smollm2 -Transport Cli -MaxTokens 5 } | Should -Throw -ErrorId 'InvalidInvocation,*'
+            @(Get-StandInRequests $standIn).Count | Should -Be 0
+        }
+        It 'says how to enable the HTTP endpoint when a call needs it and there is none' {
+            # MODEL_RUNNER_HOST is not set for the module; docker (through a wrapper) reaches a runner whose
+            # status reports a socket-relative endpoint, as Docker Desktop does without host TCP.
+            $bin = Join-Path $TestDrive 'bin'
+            $null = New-Item -ItemType Directory -Path $bin -Force
+            $realDocker = (Get-Command docker -CommandType Application)[0].Source
+            $wrapper = Join-Path $bin 'docker'
+            Set-Content -LiteralPath $wrapper -Encoding utf8NoBOM -Value "#!/bin/sh`nMODEL_RUNNER_HOST='$($standIn.Url)/exp/vDD4.40' exec '$realDocker' `"`$@`"`n"
+            chmod +x $wrapper
+            $savedPath, $savedHost = $env:PATH, $env:MODEL_RUNNER_HOST
+            try {
+                $env:PATH = $bin + [IO.Path]::PathSeparator + $env:PATH
+                $env:MODEL_RUNNER_HOST = $null
+                (Get-LocalModelRunner).EndpointHost | Should -Match '/exp/vDD4\.40/'
+                $err = $null
+                try { Invoke-LocalLlm 'needs http' -Model ai/smollm2 -SystemPrompt 'sys' } catch { $err = $_ }
+                $err | Should -Not -BeNullOrEmpty
+                $err.FullyQualifiedErrorId | Should -BeLike 'EndpointRequired,*'
+                $err.CategoryInfo.Category | Should -Be 'ResourceUnavailable'
+                $err.Exception.Message | Should -BeLike '*docker desktop enable model-runner --tcp 12434*'
+                @(Get-StandInRequests $standIn).Count | Should -Be 0
+                { Invoke-LocalLlm 'x' -Model ai/smollm2 -Transport Http } | Should -Throw -ErrorId 'EndpointRequired,*'
+                # A plain prompt still works over the CLI.
+                (Invoke-LocalLlm 'plain still works' -Model ai/smollm2).Text | Should -BeExactly (Answer 'plain still works')
+            }
+            finally {
+                $env:PATH, $env:MODEL_RUNNER_HOST = $savedPath, $savedHost
+            }
+        }
+        It 'reports a missing docker or docker model plugin' {
+            $savedPath, $savedConfig = $env:PATH, $env:DOCKER_CONFIG
+            try {
+                $env:DOCKER_CONFIG = Join-Path $TestDrive 'no-plugins'
+                { Invoke-LocalLlm 'x' -Model ai/smollm2 } | Should -Throw -ErrorId 'PluginMissing,*'
+                $env:DOCKER_CONFIG = $savedConfig
+                $env:PATH = Join-Path $TestDrive 'empty'
+                { Invoke-LocalLlm 'x' -Model ai/smollm2 } | Should -Throw -ErrorId 'DockerNotInstalled,*'
+            }
+            finally { $env:PATH, $env:DOCKER_CONFIG = $savedPath, $savedConfig }
+        }
+        It 'reports a stopped runner as RunnerNotRunning on both transports' {
+            Set-StandInConfig $standIn @{ fault = 'not-running' } | Out-Null
+            { Invoke-LocalLlm 'x' -Model ai/smollm2 } | Should -Throw -ErrorId 'RunnerNotRunning,*'
+            { Invoke-LocalLlm 'x' -Model ai/smollm2 -Transport Http } | Should -Throw -ErrorId 'RunnerNotRunning,*'
+        }
+    }
+
+    Context 'A model that is not installed' {
+        It 'is a ModelNotFound error suggesting Install-LocalModel, and nothing is downloaded' {
+            foreach ($extra in @(@{}, @{ SystemPrompt = 'sys' })) {
+                $err = $null
+                try { Invoke-LocalLlm 'hi' -Model ai/gemma3 @extra } catch { $err = $_ }
+                $err.FullyQualifiedErrorId | Should -BeLike 'ModelNotFound,*'
+                $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+                $err.Exception.Message | Should -BeLike "*Install-LocalModel ai/gemma3*"
+            }
+            Start-Sleep -Milliseconds 500
+            (Get-StandInStats $standIn).pulls | Should -Be 0
+            Get-LocalModel gemma3 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        }
+        It 'is pulled with a progress bar, then answers, with -AutoPull' {
+            Set-StandInConfig $standIn @{ pullStepDelayMs = 30 } | Out-Null
+            $r = Invoke-Captured "Invoke-LocalLlm 'after pull' -Model ai/gemma3 -AutoPull"
+            $r.Errors | Should -BeNullOrEmpty
+            $r.Output.Count | Should -Be 1
+            $r.Output[0].Text | Should -BeExactly (Answer 'after pull')
+            $processing = @($r.Progress | Where-Object RecordType -EQ 'Processing')
+            $processing.Count | Should -BeGreaterThan 2
+            $processing[0].Activity | Should -BeLike '*ai/gemma3*'
+            ($processing.PercentComplete | Measure-Object -Maximum).Maximum | Should -Be 100
+            $r.Progress[-1].RecordType | Should -Be 'Completed'
+            (Get-StandInStats $standIn).pulls | Should -Be 1
+            (Get-LocalModel gemma3).Name | Should -Be 'ai/gemma3:latest'
+        }
+        It 'is pulled when the AutoPull setting is on' {
+            Set-LlmProviderFallback -AutoPull
+            try {
+                (Invoke-LocalLlm 'setting' -Model ai/mistral).Text | Should -BeExactly (Answer 'setting')
+                (Get-StandInStats $standIn).pulls | Should -Be 1
+            }
+            finally { Set-LlmProviderFallback -AutoPull:$false }
+        }
+    }
+
+    Context 'Time-outs and cancellation' {
+        It '-TimeoutSec ends a hung call with a Timeout error and leaves no docker process' {
+            Set-StandInConfig $standIn @{ fault = 'hang' } | Out-Null
+            $marker = New-Marker
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            $err = $null
+            try { Invoke-LocalLlm "hang $marker" -Model ai/smollm2 -TimeoutSec 2 } catch { $err = $_ }
+            $clock.Stop()
+            $err.FullyQualifiedErrorId | Should -BeLike 'Timeout,*'
+            $err.CategoryInfo.Category | Should -Be 'OperationTimeout'
+            $err.Exception.Message | Should -BeLike '*-TimeoutSec*'
+            $clock.Elapsed.TotalSeconds | Should -BeLessThan 20
+            Wait-Until { -not (Get-MarkedProcess $marker) } 5 | Should -BeTrue -Because 'docker and the plugin are killed'
+            Wait-Until { (Get-StandInStats $standIn).activeStreams -eq 0 } 5 | Should -BeTrue -Because 'the runner sees the client go'
+        }
+        It '-TimeoutSec in the middle of an answer keeps the pieces written and is a Timeout error with the partial text' {
+            Set-StandInConfig $standIn @{ tokenDelayMs = 1000 } | Out-Null
+            $r = Invoke-Captured "Invoke-LocalLlm 'cut short' -Model ai/smollm2 -Stream -TimeoutSec 4"
+            $pieces = -join $r.Output
+            $pieces.Length | Should -BeGreaterThan 0
+            (Answer 'cut short').StartsWith($pieces) | Should -BeTrue
+            $pieces | Should -Not -BeExactly (Answer 'cut short')
+            $r.Errors.Count | Should -Be 1
+            $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'Timeout,*'
+            $r.Errors[0].Exception.PartialText | Should -BeExactly $pieces
+        }
+        It '-FirstTokenTimeoutSec ends a call whose first piece is late' {
+            Set-StandInConfig $standIn @{ fault = 'slow'; firstTokenDelayMs = 5000 } | Out-Null
+            $marker = New-Marker
+            $err = $null
+            try { Invoke-LocalLlm "slow $marker" -Model ai/smollm2 -FirstTokenTimeoutSec 1 } catch { $err = $_ }
+            $err.FullyQualifiedErrorId | Should -BeLike 'Timeout,*'
+            $err.Exception.Message | Should -BeLike '*first-piece*'
+            Wait-Until { -not (Get-MarkedProcess $marker) } 5 | Should -BeTrue
+            # The runner notices the client is gone when it writes the late piece; let it, so the next test starts idle.
+            Wait-Until { (Get-StandInStats $standIn).activeStreams -eq 0 } 15 | Should -BeTrue
+        }
+        It '-TimeoutSec also bounds an automatic pull, and stops the download' {
+            Reset-StandIn $standIn -Installed @('ai/smollm2')
+            # Nine progress steps a second apart: the download would take about 10 s.
+            Set-StandInConfig $standIn @{ pullStepDelayMs = 1000 } | Out-Null
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            $r = Invoke-Captured "Invoke-LocalLlm 'pull slowly' -Model ai/gemma3 -AutoPull -TimeoutSec 4"
+            $clock.Elapsed.TotalSeconds | Should -BeLessThan 20
+            $r.Output | Should -BeNullOrEmpty
+            $r.Errors.Count | Should -Be 1
+            $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'Timeout,*'
+            Get-LocalModel gemma3 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $r.Progress | Where-Object RecordType -EQ 'Processing' | Should -Not -BeNullOrEmpty
+            $r.Progress[-1].RecordType | Should -Be 'Completed'
+        }
+        It '-FirstTokenTimeoutSec does not limit an answer that has started' {
+            Set-StandInConfig $standIn @{ tokenDelayMs = 600 } | Out-Null
+            # About 10 pieces 600 ms apart: the whole answer takes longer than the first-piece limit.
+            $r = Invoke-LocalLlm 'long answer' -Model ai/smollm2 -FirstTokenTimeoutSec 4
+            $r.Text | Should -BeExactly (Answer 'long answer')
+            $r.Elapsed.TotalSeconds | Should -BeGreaterThan 4
+        }
+        It '-Stream | Select-Object -First 1 stops at once and leaves no docker process' {
+            Set-StandInConfig $standIn @{ tokenDelayMs = 1000 } | Out-Null
+            $marker = New-Marker
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            $first = @(Invoke-LocalLlm "first only $marker" -Model ai/smollm2 -Stream | Select-Object -First 1)
+            $clock.Stop()
+            $first.Count | Should -Be 1
+            (Answer "first only $marker").StartsWith($first[0]) | Should -BeTrue
+            # The whole answer would take about 20 s.
+            $clock.Elapsed.TotalSeconds | Should -BeLessThan 10
+            Wait-Until { -not (Get-MarkedProcess $marker) } 5 | Should -BeTrue
+            Wait-Until { (Get-StandInStats $standIn).abortedStreams -eq 1 } 5 | Should -BeTrue
+            (Get-StandInStats $standIn).completedStreams | Should -Be 0
+        }
+        It 'stops on Ctrl+C (PowerShell.Stop) within a few seconds and leaves no docker process' -ForEach @(
+            @{ Fault = 'hang'; Stream = $false }
+            @{ Fault = 'none'; Stream = $true }
+        ) {
+            Set-StandInConfig $standIn @{ fault = $Fault; tokenDelayMs = 1000 } | Out-Null
+            $marker = New-Marker
+            $ps = [powershell]::Create()
+            try {
+                $null = $ps.AddScript("Import-Module '$ModulePath'; Invoke-LocalLlm 'stop me $marker' -Model ai/smollm2 -Stream:`$$Stream")
+                $output = [Management.Automation.PSDataCollection[psobject]]::new()
+                $null = $ps.BeginInvoke([Management.Automation.PSDataCollection[psobject]]::new(), $output)
+                Wait-Until { (Get-StandInStats $standIn).activeStreams -ge 1 } 30 | Should -BeTrue
+                if ($Stream) { Wait-Until { $output.Count -ge 1 } 10 | Should -BeTrue }
+                $clock = [Diagnostics.Stopwatch]::StartNew()
+                $ps.Stop()
+                $clock.Stop()
+                $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+                $clock.Elapsed.TotalSeconds | Should -BeLessThan 5
+                Wait-Until { -not (Get-MarkedProcess $marker) } 5 | Should -BeTrue
+                Wait-Until { (Get-StandInStats $standIn).activeStreams -eq 0 } 5 | Should -BeTrue
+            }
+            finally { $ps.Dispose() }
+        }
+    }
+
+    Context 'Errors mid-stream' {
+        It 'keeps the pieces already written, then one StreamInterrupted error with the partial text (<Transport>)' -ForEach @(
+            @{ Transport = 'Cli' }
+            @{ Transport = 'Http' }
+        ) {
+            Set-StandInConfig $standIn @{ fault = 'crash-mid-stream'; crashAfterPieces = 3 } | Out-Null
+            $r = Invoke-Captured "Invoke-LocalLlm 'crash please' -Model ai/smollm2 -Stream -Transport $Transport"
+            $pieces = -join $r.Output
+            $pieces | Should -BeExactly 'You said: «c'
+            $r.Errors.Count | Should -Be 1
+            $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'StreamInterrupted,*'
+            $r.Errors[0].CategoryInfo.Category | Should -Be 'ReadError'
+            $r.Errors[0].Exception.PartialText | Should -BeExactly $pieces
+        }
+        It 'writes no LlmResponse for a broken answer; the error carries the partial text' {
+            Set-StandInConfig $standIn @{ fault = 'crash-mid-stream'; crashAfterPieces = 3 } | Out-Null
+            $r = Invoke-Captured "Invoke-LocalLlm 'crash please' -Model ai/smollm2"
+            $r.Output | Should -BeNullOrEmpty
+            $r.Errors.Count | Should -Be 1
+            $r.Errors[0].Exception.Kind | Should -Be 'StreamInterrupted'
+            $r.Errors[0].Exception.PartialText | Should -BeExactly 'You said: «c'
+        }
+    }
+
+    Context 'Prompts reach the model byte for byte' {
+        It 'delivers <Name> unchanged over <Transport>' -ForEach @(
+            foreach ($transport in 'Cli', 'Http') {
+                @{ Transport = $transport; Name = 'quotes'; Prompt = 'He said "hi" and ''bye'' and “curly”' }
+                @{ Transport = $transport; Name = 'newlines and tabs'; Prompt = "line one`nline two`r`nline`tthree" }
+                @{ Transport = $transport; Name = 'substitutions'; Prompt = '$(Get-Date) ${env:HOME} $HOME `whoami` $((1+1)) %PATH%' }
+                @{ Transport = $transport; Name = 'backticks'; Prompt = 'a `n b `` c `' }
+                @{ Transport = $transport; Name = 'a leading dash'; Prompt = '-Model ai/other --help -- -x' }
+                @{ Transport = $transport; Name = 'shell metacharacters'; Prompt = 'a; rm -rf / | cat > x && echo $? & \ " '' < >' }
+                @{ Transport = $transport; Name = 'non-ASCII'; Prompt = 'naïve café 日本語 🙂 Ünïcödé' }
+            }
+        ) {
+            $r = Invoke-LocalLlm $Prompt -Model ai/smollm2 -Transport $Transport
+            (LastRequest).messages[-1].content | Should -BeExactly $Prompt
+            $r.Text | Should -BeExactly (Answer $Prompt)
+        }
+        It 'keeps leading and trailing whitespace over HTTP; the docker CLI trims it' {
+            $padded = "  `n padded prompt `t`n "
+            $null = Invoke-LocalLlm $padded -Model ai/smollm2 -Transport Http
+            (LastRequest).messages[-1].content | Should -BeExactly $padded
+            $null = Invoke-LocalLlm $padded -Model ai/smollm2
+            (LastRequest).messages[-1].content | Should -BeExactly 'padded prompt'
+        }
+        It 'delivers a prompt too long for a command line unchanged over the CLI' {
+            $long = 'start ' + ('ünïcödé "q" $(x) ' * 2500) + 'end'
+            $null = Invoke-LocalLlm $long -Model ai/smollm2 -Transport Cli
+            (LastRequest).messages[-1].content | Should -BeExactly $long
+        }
+    }
+}
