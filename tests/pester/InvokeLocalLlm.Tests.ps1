@@ -167,7 +167,7 @@ Describe 'Invoke-LocalLlm' {
 
     Context 'Output: at an interactive console' -Skip:(-not $IsLinux -or -not (Get-Command script -CommandType Application -ErrorAction SilentlyContinue)) {
         It 'shows the answer as it is generated, once, followed by a summary' {
-            Set-StandInConfig $standIn @{ tokenDelayMs = 150 } | Out-Null
+            Set-StandInConfig $standIn @{ tokenDelayMs = 250 } | Out-Null
             $t = Invoke-InTerminal "Invoke-LocalLlm 'console please' -Model ai/smollm2"
             $t.ExitCode | Should -Be 0
             $answer = Answer 'console please'
@@ -175,7 +175,7 @@ Describe 'Invoke-LocalLlm' {
             Count-Occurrence $t.Text 'You said' | Should -Be 1
             # The summary view: who answered, not the text again.
             $t.Text | Should -Match 'DockerModelRunner\s+ai/smollm2\s+\d'
-            # About 10 pieces 150 ms apart: the start was on screen well before the end was generated.
+            # About 12 pieces 250 ms apart: the start was on screen well before the end was generated.
             $first = & $t.TimeOf 'You said'
             $last = & $t.TimeOf 'done.'
             ($last - $first).TotalMilliseconds | Should -BeGreaterThan 700
@@ -391,7 +391,8 @@ Invoke-LocalLlm 'stream redirected' -Model ai/smollm2 -Stream -Transport Http
         }
         It '-TimeoutSec in the middle of an answer keeps the pieces written and is a Timeout error with the partial text' {
             Set-StandInConfig $standIn @{ tokenDelayMs = 1000 } | Out-Null
-            $r = Invoke-Captured "Invoke-LocalLlm 'cut short' -Model ai/smollm2 -Stream -TimeoutSec 4"
+            # 12 pieces a second apart: the answer would take about 11 s.
+            $r = Invoke-Captured "Invoke-LocalLlm 'cut short' -Model ai/smollm2 -Stream -TimeoutSec 6"
             $pieces = -join $r.Output
             $pieces.Length | Should -BeGreaterThan 0
             (Answer 'cut short').StartsWith($pieces) | Should -BeTrue
@@ -413,10 +414,10 @@ Invoke-LocalLlm 'stream redirected' -Model ai/smollm2 -Stream -Transport Http
         }
         It '-TimeoutSec also bounds an automatic pull, and stops the download' {
             Reset-StandIn $standIn -Installed @('ai/smollm2')
-            # Nine progress steps a second apart: the download would take about 10 s.
-            Set-StandInConfig $standIn @{ pullStepDelayMs = 1000 } | Out-Null
+            # Nine progress steps 1.5 s apart: the download would take about 15 s.
+            Set-StandInConfig $standIn @{ pullStepDelayMs = 1500 } | Out-Null
             $clock = [Diagnostics.Stopwatch]::StartNew()
-            $r = Invoke-Captured "Invoke-LocalLlm 'pull slowly' -Model ai/gemma3 -AutoPull -TimeoutSec 4"
+            $r = Invoke-Captured "Invoke-LocalLlm 'pull slowly' -Model ai/gemma3 -AutoPull -TimeoutSec 6"
             $clock.Elapsed.TotalSeconds | Should -BeLessThan 20
             $r.Output | Should -BeNullOrEmpty
             $r.Errors.Count | Should -Be 1
@@ -426,11 +427,11 @@ Invoke-LocalLlm 'stream redirected' -Model ai/smollm2 -Stream -Transport Http
             $r.Progress[-1].RecordType | Should -Be 'Completed'
         }
         It '-FirstTokenTimeoutSec does not limit an answer that has started' {
-            Set-StandInConfig $standIn @{ tokenDelayMs = 600 } | Out-Null
-            # About 10 pieces 600 ms apart: the whole answer takes longer than the first-piece limit.
-            $r = Invoke-LocalLlm 'long answer' -Model ai/smollm2 -FirstTokenTimeoutSec 4
+            Set-StandInConfig $standIn @{ tokenDelayMs = 1000 } | Out-Null
+            # 12 pieces a second apart: the whole answer takes longer than the first-piece limit.
+            $r = Invoke-LocalLlm 'long answer' -Model ai/smollm2 -FirstTokenTimeoutSec 8
             $r.Text | Should -BeExactly (Answer 'long answer')
-            $r.Elapsed.TotalSeconds | Should -BeGreaterThan 4
+            $r.Elapsed.TotalSeconds | Should -BeGreaterThan 8
         }
         It '-Stream | Select-Object -First 1 stops at once and leaves no docker process' {
             Set-StandInConfig $standIn @{ tokenDelayMs = 1000 } | Out-Null

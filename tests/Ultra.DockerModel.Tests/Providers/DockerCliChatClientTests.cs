@@ -26,13 +26,13 @@ public class DockerCliChatClientTests(StandInFixture fixture)
     public async Task Pieces_arrive_while_the_model_is_still_generating()
     {
         _s.Reset();
-        _s.Configure(new { tokenDelayMs = 150 });
+        _s.Configure(new { tokenDelayMs = 250 });
         var updates = await CollectAsync(Client().GetStreamingResponseAsync(User("Say hi")));
 
         var pieces = updates.Where(u => u.Update.Text.Length > 0).ToList();
         Assert.Equal(Answer("Say hi"), Text(updates));
         Assert.True(pieces.Count >= 3, $"expected the answer in several pieces, got {pieces.Count}");
-        // About 10 pieces 150 ms apart: the first must be in hand long before the last was generated.
+        // About 10 pieces 250 ms apart: the first must be in hand long before the last was generated.
         Assert.True(pieces[^1].At - pieces[0].At > TimeSpan.FromMilliseconds(600),
             $"first piece at {pieces[0].At.TotalMilliseconds:0} ms, last at {pieces[^1].At.TotalMilliseconds:0} ms: not streamed");
         Assert.Equal(ChatFinishReason.Stop, updates[^1].Update.FinishReason);

@@ -23,7 +23,7 @@ public class OpenAIChatClientTests(StandInFixture fixture)
     public async Task The_answer_streams_as_server_sent_events_with_usage()
     {
         _s.Reset();
-        _s.Configure(new { tokenDelayMs = 150 });
+        _s.Configure(new { tokenDelayMs = 250 });
         var updates = await CollectAsync(Client().GetStreamingResponseAsync(User("Say hi")));
         var pieces = updates.Where(u => u.Update.Text.Length > 0).ToList();
 
