@@ -73,6 +73,13 @@ namespace Ultra.DockerModel.Routing
                     ? $"Provider '{_provider.Name}' sent nothing within {firstTokenLimit?.TotalSeconds:0.#} s (first-piece time-out)."
                     : $"The call did not finish within {_request.Timeout?.TotalSeconds:0.#} s (-TimeoutSec).") { Model = _provider.Model };
             }
+            catch (Exception e) when (!(e is DockerModelException) && !(e is OperationCanceledException))
+            {
+                // A client failing in a way it did not foresee still gets a kind, so the router can decide and the
+                // cmdlet can report it with a stable id (and the partial text) instead of an untyped exception.
+                throw new DockerModelException(AnyPieceWritten ? ErrorKind.StreamInterrupted : ErrorKind.ServerError,
+                    $"Provider '{_provider.Name}' failed unexpectedly ({e.GetType().Name}): {e.Message}", e.Message, e) { Model = _provider.Model };
+            }
             return new LlmResponse
             {
                 Text = _text.ToString(),
