@@ -73,6 +73,14 @@ namespace Ultra.DockerModel.Routing
                     ? $"Provider '{_provider.Name}' sent nothing within {firstTokenLimit?.TotalSeconds:0.#} s (first-piece time-out)."
                     : $"The call did not finish within {_request.Timeout?.TotalSeconds:0.#} s (-TimeoutSec).") { Model = _provider.Model };
             }
+            catch (Exception e) when (e is not DockerModelException && e is not OperationCanceledException)
+            {
+                // Whatever a client lets through still leaves the router typed: a broken connection or a garbled answer is
+                // the server's fault (worth a retry or another provider); anything else is a fault to surface as it is.
+                bool serverSide = e is System.Net.Http.HttpRequestException || e is System.IO.IOException || e is System.Text.Json.JsonException;
+                throw new DockerModelException(serverSide ? ErrorKind.ServerError : ErrorKind.Unknown,
+                    $"Provider '{_provider.Name}' failed: {e.Message}", null, e) { Model = _provider.Model };
+            }
             return new LlmResponse
             {
                 Text = _text.ToString(),
