@@ -74,7 +74,9 @@ namespace Ultra.DockerModel.Routing
                             attempt--;
                             continue;
                         }
-                        if (IsTransient(e) && attempt < request.MaxRetries)
+                        if (IsTransient(e) && attempt < request.MaxRetries && e.RetryAfter > request.MaxRetryAfter)
+                            observer.OnVerbose($"Provider '{provider.Name}' asks to wait {e.RetryAfter.Value.TotalSeconds:0} s before trying again (more than {request.MaxRetryAfter.TotalSeconds:0} s); not retrying it.");
+                        else if (IsTransient(e) && attempt < request.MaxRetries)
                         {
                             var delay = e.RetryAfter is TimeSpan ra && ra > TimeSpan.Zero ? ra : Backoff(request.RetryDelay, attempt);
                             observer.OnVerbose($"Provider '{provider.Name}' failed ({e.ErrorId}); retrying in {delay.TotalMilliseconds:0} ms.");

@@ -191,6 +191,21 @@ public sealed class LlmRouterTests : IDisposable
     }
 
     [Fact]
+    public async Task A_Retry_After_longer_than_the_limit_is_not_waited_for_the_next_provider_answers()
+    {
+        var limited = Error(nameof(ErrorKind.RateLimited));
+        limited.RetryAfter = TimeSpan.FromHours(1);
+        _factory.On(_a, Fail(limited)).On(_b, Answer("b"));
+        var clock = Stopwatch.StartNew();
+        var r = await Run();
+        Assert.Equal(_b, r.Provider);
+        Assert.Equal(1, _factory.CallsTo(_a));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
+        Assert.Contains(_observer.Verbose, v => v.Contains($"'{_a}' asks to wait 3600 s") && v.Contains("not retrying"));
+        Assert.True(ProviderCooldown.IsCooling(Chain.Dmr(_a), out _));
+    }
+
+    [Fact]
     public async Task An_unavailable_provider_is_skipped_during_its_cool_down_and_the_skip_is_narrated()
     {
         _factory.On(_a, Fail(new RunnerNotRunningException("off")), Answer("a")).On(_b, Answer("b"));
@@ -300,7 +315,7 @@ public sealed class LlmRouterTests : IDisposable
     public async Task The_whole_call_time_out_during_a_retry_wait_is_a_Timeout_error()
     {
         var limited = Error(nameof(ErrorKind.RateLimited));
-        limited.RetryAfter = TimeSpan.FromSeconds(30);
+        limited.RetryAfter = TimeSpan.FromSeconds(20);
         _factory.On(_a, Fail(limited)).On(_b, Answer("never"));
         var clock = Stopwatch.StartNew();
         var e = await Assert.ThrowsAnyAsync<DockerModelException>(() => Run(Chain.Prompt(timeout: TimeSpan.FromMilliseconds(500))));
