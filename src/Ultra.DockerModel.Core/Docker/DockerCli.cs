@@ -93,7 +93,8 @@ namespace Ultra.DockerModel
             {
                 try
                 {
-                    var result = await task.ConfigureAwait(false);
+                    // Do not wait on the pipes once cancelled: an orphan holding them open must not hang the caller.
+                    var result = await task.Task.WithCancellation(cancellationToken).ConfigureAwait(false);
                     cancellationToken.ThrowIfCancellationRequested();
                     return result.ExitCode;
                 }

@@ -11,6 +11,8 @@ namespace Ultra.DockerModel
     public static class DockerErrorClassifier
     {
         private static readonly Regex Ansi = new(@"\x1b\[[0-9;?]*[A-Za-z]", RegexOptions.CultureInvariant);
+        // "Failed to generate a response: error response: status=429 body=..." (the runner's HTTP status, passed through)
+        private static readonly Regex HttpStatus = new(@"\bstatus=(\d{3})\b", RegexOptions.CultureInvariant);
 
         public static string StripAnsi(string text) => Ansi.Replace(text, "");
 
@@ -18,6 +20,8 @@ namespace Ultra.DockerModel
         {
             string text = StripAnsi(stderr ?? "").Trim();
             string firstLine = text.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? $"docker exited with code {exitCode}";
+            var statusMatch = HttpStatus.Match(text);
+            int status = statusMatch.Success ? int.Parse(statusMatch.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
             DockerModelException e;
 
             // Without the plugin, docker itself parses the flags: "unknown flag: --json" with docker's own usage, exit 125.
@@ -38,8 +42,17 @@ namespace Ultra.DockerModel
                 e = new ModelNotFoundException(model ?? "", stderr);
             else if (Has(text, "Failed to pull model"))
                 e = new ModelPullException(model ?? "", firstLine.Replace("Failed to pull model: ", ""), stderr ?? "");
+            else if (Has(text, "must be forced"))
+                e = new DockerModelException(ErrorKind.InvalidInvocation,
+                    $"Model '{model}' has several tags; remove it with -Force to delete them all, or name one tag to remove just that tag.", stderr);
             else if (Has(text, "terminated unexpectedly", "exit status 0xc", "unable to load runner", "GGUF file required"))
                 e = new DockerModelException(ErrorKind.ServerError, $"The runner could not load or run the model: {firstLine}", stderr);
+            else if (status is 401 or 403)
+                e = new DockerModelException(ErrorKind.AuthenticationFailed, $"Docker Model Runner refused the request (HTTP {status}): {firstLine}", stderr);
+            else if (status == 429)
+                e = new DockerModelException(ErrorKind.RateLimited, $"Docker Model Runner is rate-limiting requests (HTTP 429): {firstLine}", stderr);
+            else if (status >= 500)
+                e = new DockerModelException(ErrorKind.ServerError, $"Docker Model Runner failed (HTTP {status}): {firstLine}", stderr);
             else if (Has(text, "unknown flag", "requires at least", "requires 1 argument", "accepts at most", "must be one of"))
                 e = new DockerModelException(ErrorKind.InvalidInvocation, $"docker model rejected the command: {firstLine}", stderr);
             else

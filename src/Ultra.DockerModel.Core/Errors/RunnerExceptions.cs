@@ -31,6 +31,9 @@ namespace Ultra.DockerModel
                 ? $"Model '{model}' is not installed. Run 'Install-LocalModel {model}' to pull it, or 'Get-LocalModel' to see the installed models."
                 : $"Model '{model}' was not found in the registry. Check the name (for example 'ai/smollm2' or 'ai/llama3.2:1B-Q8_0').",
             raw) { Model = model; }
+
+        /// <summary>For a provider that is not the local runner, where Install-LocalModel is no cure.</summary>
+        internal ModelNotFoundException(string model, string? raw, string message) : base(ErrorKind.ModelNotFound, message, raw) { Model = model; }
     }
 
     public sealed class ModelPullException : DockerModelException

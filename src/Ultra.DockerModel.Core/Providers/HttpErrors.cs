@@ -7,7 +7,9 @@ namespace Ultra.DockerModel.Providers
     /// <summary>Maps an HTTP error answer of an OpenAI-compatible server onto the module's error kinds.</summary>
     internal static class HttpErrors
     {
-        public static DockerModelException FromResponse(HttpStatusCode status, string body, RetryConditionHeaderValue? retryAfter, string model, bool isDockerModelRunner)
+        /// <param name="apiKeyVariable">The NAME of the variable the key came from (never the key), to say what to fix on 401/403.</param>
+        public static DockerModelException FromResponse(HttpStatusCode status, string body, RetryConditionHeaderValue? retryAfter, string model, bool isDockerModelRunner,
+            string? apiKeyVariable = null, string? endpoint = null)
         {
             int code = (int)status;
             string detail = body.Trim();
@@ -15,10 +17,12 @@ namespace Ultra.DockerModel.Providers
             string text = $"HTTP {code}: {detail}";
             DockerModelException e = code switch
             {
-                401 or 403 => new DockerModelException(ErrorKind.AuthenticationFailed,
-                    $"The provider refused the credentials (HTTP {code}). Check the API key in the environment variable named by the provider's ApiKeyEnvironmentVariable.", text),
+                401 or 403 => new DockerModelException(ErrorKind.AuthenticationFailed, apiKeyVariable is null
+                    ? $"The provider refused the request (HTTP {code}): it needs an API key. Name the environment variable that holds it with ApiKeyEnvironmentVariable (New-LlmProvider, Set-LlmProviderFallback)."
+                    : $"The provider refused the credentials (HTTP {code}). Check the API key in the environment variable {apiKeyVariable}.", text),
                 429 => new DockerModelException(ErrorKind.RateLimited, $"The provider is rate-limiting requests (HTTP 429).", text),
-                404 when Contains(body, "model") => new ModelNotFoundException(model, text),
+                404 when Contains(body, "model") => isDockerModelRunner ? new ModelNotFoundException(model, text)
+                    : new ModelNotFoundException(model, text, $"The provider at {endpoint ?? "its endpoint"} does not serve model '{model}'. Check the provider's Model against the models that endpoint lists."),
                 400 when Contains(body, "exceed_context_size_error") || Contains(body, "context size") || Contains(body, "context length") => new ContextTooLongException(model, text),
                 503 when isDockerModelRunner && !Contains(body, "Loading model") => new RunnerNotRunningException(text),
                 500 when Contains(body, "not enough GPU memory") || Contains(body, "out of memory") || Contains(body, "failed to allocate") => new ModelOutOfMemoryException(model, text),

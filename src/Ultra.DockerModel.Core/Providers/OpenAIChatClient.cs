@@ -26,23 +26,24 @@ namespace Ultra.DockerModel.Providers
         private readonly string _model;
         private readonly string? _apiKey;
         private readonly bool _isDockerModelRunner;
+        private readonly string? _apiKeyVariable;
 
         /// <param name="baseUrl">The OpenAI base URL, e.g. <c>http://localhost:12434/engines/v1</c>.</param>
         /// <param name="isDockerModelRunner">A 503 then means the runner is not running (a fallback trigger).</param>
-        public OpenAIChatClient(string baseUrl, string model, string? apiKey = null, bool isDockerModelRunner = false)
+        /// <param name="apiKeyVariable">The NAME of the environment variable the key came from, for error messages.</param>
+        public OpenAIChatClient(string baseUrl, string model, string? apiKey = null, bool isDockerModelRunner = false, string? apiKeyVariable = null)
         {
             _chatCompletions = new Uri(baseUrl.TrimEnd('/') + "/chat/completions");
             _model = model;
             _apiKey = apiKey;
             _isDockerModelRunner = isDockerModelRunner;
+            _apiKeyVariable = apiKeyVariable;
         }
 
-        public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
-        {
-            var updates = new List<ChatResponseUpdate>();
-            await foreach (var u in GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false)) updates.Add(u);
-            return updates.ToChatResponse();
-        }
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken);
+
+        private string Authority => _chatCompletions.GetLeftPart(UriPartial.Authority);
 
         public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
             [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -58,13 +59,17 @@ namespace Ultra.DockerModel.Providers
             }
             catch (HttpRequestException e)
             {
-                throw new RunnerUnreachableException($"{_chatCompletions.GetLeftPart(UriPartial.Authority)} did not answer ({Innermost(e)}).", Innermost(e)) { Model = _model };
+                if (_isDockerModelRunner)
+                    throw new RunnerUnreachableException($"{Authority} did not answer ({Innermost(e)}).", Innermost(e)) { Model = _model };
+                // Not Docker: say so in the provider's own terms (the error id stays RunnerUnreachable, a fallback trigger).
+                throw new DockerModelException(ErrorKind.RunnerUnreachable,
+                    $"The provider at {Authority} could not be reached ({Innermost(e)}). Check its Endpoint and that the server is running.", Innermost(e), e) { Model = _model };
             }
             using (response)
             {
                 if (!response.IsSuccessStatusCode)
                     throw HttpErrors.FromResponse(response.StatusCode, await response.Content.ReadAsStringAsync().ConfigureAwait(false),
-                        response.Headers.RetryAfter, _model, _isDockerModelRunner);
+                        response.Headers.RetryAfter, _model, _isDockerModelRunner, _apiKeyVariable, Authority);
 
                 using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
                 using var reader = new StreamReader(stream, new UTF8Encoding(false));
@@ -80,7 +85,16 @@ namespace Ultra.DockerModel.Providers
                     {
                         throw new DockerModelException(ErrorKind.ServerError, $"The connection to {_chatCompletions.Host} broke before the answer: {e.Message}") { Model = _model };
                     }
-                    yield return ParseWhole(whole);
+                    ChatResponseUpdate answer;
+                    try
+                    {
+                        answer = ParseWhole(whole);
+                    }
+                    catch (Exception e) when (e is JsonException || e is KeyNotFoundException || e is InvalidOperationException || e is IndexOutOfRangeException)
+                    {
+                        throw Malformed(false, e);
+                    }
+                    yield return answer;
                     yield break;
                 }
                 bool any = false;
@@ -111,6 +125,11 @@ namespace Ultra.DockerModel.Providers
                 }
             }
         }
+
+        // A line that is not the JSON it should be: the server is broken, which another provider may not be.
+        private DockerModelException Malformed(bool any, Exception e) =>
+            new(any ? ErrorKind.StreamInterrupted : ErrorKind.ServerError,
+                $"{Authority} sent a malformed answer {(any ? "part-way through" : "before any text")}: {e.Message}", null, e) { Model = _model };
 
         private HttpContent Body(IEnumerable<ChatMessage> messages, ChatOptions? options)
         {

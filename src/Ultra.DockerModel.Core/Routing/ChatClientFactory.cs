@@ -7,18 +7,21 @@ using Ultra.DockerModel.Providers;
 
 namespace Ultra.DockerModel.Routing
 {
-    /// <summary>Builds the chat client for one provider and one request (for Docker Model Runner: the CLI or the HTTP API).</summary>
-    public sealed class ChatClientFactory
+    /// <summary>
+    /// Builds the chat client for one provider and one request (for Docker Model Runner: the CLI or the HTTP API).
+    /// Not sealed so that tests can hand the router scripted clients.
+    /// </summary>
+    public class ChatClientFactory
     {
         public ChatClientFactory(DockerModelClient docker) => Docker = docker;
 
         public DockerModelClient Docker { get; }
 
-        public async Task<IChatClient> CreateAsync(LlmProvider provider, IReadOnlyList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
+        public virtual async Task<IChatClient> CreateAsync(LlmProvider provider, IReadOnlyList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
         {
             string model = provider.Model!;
             if (provider.Kind == LlmProviderKind.OpenAICompatible)
-                return new OpenAIChatClient(provider.Endpoint!, model, ApiKey(provider));
+                return new OpenAIChatClient(provider.Endpoint!, model, ApiKey(provider), apiKeyVariable: NullIfEmpty(provider.ApiKeyEnvironmentVariable));
 
             bool plain = ChatRequest.IsPlainPrompt(messages, options);
             if (provider.Transport == LlmTransport.Cli && !plain)
@@ -30,6 +33,8 @@ namespace Ultra.DockerModel.Routing
             string endpoint = provider.Endpoint ?? await RunnerEndpoint.ResolveAsync(Docker, cancellationToken).ConfigureAwait(false);
             return new OpenAIChatClient(endpoint, model, null, isDockerModelRunner: true);
         }
+
+        private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 
         private static string? ApiKey(LlmProvider provider)
         {

@@ -76,21 +76,24 @@ namespace Ultra.DockerModel.Routing
                             throw e.Kind is ErrorKind.StreamInterrupted or ErrorKind.Timeout ? e
                                 : new DockerModelException(ErrorKind.StreamInterrupted, $"The answer from '{provider.Name}' stopped part-way: {e.Message}", e.RawError, e) { Model = provider.Model, PartialText = call.Text };
                         }
+                        // -TimeoutSec is up: no other provider can answer in time, and none of them is to blame for it.
+                        if (whole.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                            throw CallTimedOut(request, attempts);
                         if (e.Kind == ErrorKind.ModelNotFound && request.AutoPull && provider.Kind == LlmProviderKind.DockerModelRunner && !pulled)
                         {
                             observer.OnVerbose($"Model '{provider.Model}' is not installed; pulling it (-AutoPull).");
-                            await _factory.Docker.PullAsync(provider.Model!, new ObserverProgress(observer), whole.Token).ConfigureAwait(false);
+                            await Guard(_factory.Docker.PullAsync(provider.Model!, new ObserverProgress(observer), whole.Token), request, attempts, cancellationToken).ConfigureAwait(false);
                             pulled = true;
                             attempt--;
                             continue;
                         }
-                        // -TimeoutSec bounds the whole call: when it runs out, no other provider gets a (zero-time) turn.
-                        if (whole.IsCancellationRequested) throw;
-                        if (IsTransient(e) && attempt < request.MaxRetries && !(e.RetryAfter > MaxRetryAfter))
+                        if (IsTransient(e) && attempt < request.MaxRetries && e.RetryAfter > request.MaxRetryAfter)
+                            observer.OnVerbose($"Provider '{provider.Name}' asks to wait {e.RetryAfter.Value.TotalSeconds:0} s before trying again (more than {request.MaxRetryAfter.TotalSeconds:0} s); not retrying it.");
+                        else if (IsTransient(e) && attempt < request.MaxRetries)
                         {
                             var delay = e.RetryAfter is TimeSpan ra && ra > TimeSpan.Zero ? ra : Backoff(request.RetryDelay, attempt);
                             observer.OnVerbose($"Provider '{provider.Name}' failed ({e.ErrorId}); retrying in {delay.TotalMilliseconds:0} ms.");
-                            await Task.Delay(delay, whole.Token).ConfigureAwait(false);
+                            await Guard(Task.Delay(delay, whole.Token), request, attempts, cancellationToken).ConfigureAwait(false);
                             continue;
                         }
                         if (!e.IsUnavailable) throw;
@@ -101,13 +104,27 @@ namespace Ultra.DockerModel.Routing
                     }
                 }
             }
-            // One provider: its own error says the most. Several: one error listing each attempt.
-            if (failures.Count == 1 && attempts.Count == 1) throw failures[0];
+            // One provider (however often it was retried): its own error says the most. Several: one error listing each attempt.
+            if (chain.Count == 1 && failures.Count == 1) throw failures[0];
             throw new AllProvidersFailedException(attempts);
         }
 
-        // A server asking for a longer wait than this is better replaced by the next provider.
-        private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(10);
+        /// <summary>Awaits a wait or a pull, turning the end of -TimeoutSec into a Timeout error (a user's Ctrl+C stays a cancellation).</summary>
+        private static async Task Guard(Task task, LlmRequest request, IReadOnlyList<LlmAttempt> attempts, CancellationToken user)
+        {
+            try
+            {
+                await task.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!user.IsCancellationRequested)
+            {
+                throw CallTimedOut(request, attempts);
+            }
+        }
+
+        private static DockerModelException CallTimedOut(LlmRequest request, IReadOnlyList<LlmAttempt> attempts) =>
+            new(ErrorKind.Timeout, $"The call did not finish within {request.Timeout?.TotalSeconds:0.#} s (-TimeoutSec). Tried:"
+                + string.Concat(attempts.Select(a => "\n  - " + a)));
 
         private static bool IsTransient(DockerModelException e) => e.Kind is ErrorKind.RateLimited or ErrorKind.ServerError;
 

@@ -73,12 +73,14 @@ namespace Ultra.DockerModel.Routing
                     ? $"Provider '{_provider.Name}' sent nothing within {firstTokenLimit?.TotalSeconds:0.#} s (first-piece time-out)."
                     : $"The call did not finish within {_request.Timeout?.TotalSeconds:0.#} s (-TimeoutSec).") { Model = _provider.Model };
             }
-            catch (Exception e) when (!(e is DockerModelException) && !(e is OperationCanceledException))
+            catch (Exception e) when (e is not DockerModelException && e is not OperationCanceledException)
             {
-                // A client failing in a way it did not foresee still gets a kind, so the router can decide and the
-                // cmdlet can report it with a stable id (and the partial text) instead of an untyped exception.
-                throw new DockerModelException(AnyPieceWritten ? ErrorKind.StreamInterrupted : ErrorKind.ServerError,
-                    $"Provider '{_provider.Name}' failed unexpectedly ({e.GetType().Name}): {e.Message}", e.Message, e) { Model = _provider.Model };
+                // Whatever a client lets through still leaves the router typed: after a piece it is an interrupted answer;
+                // before, a broken connection or a garbled answer is the server's fault (worth a retry or another
+                // provider), and anything else is a fault to surface as it is.
+                bool serverSide = e is System.Net.Http.HttpRequestException || e is System.IO.IOException || e is System.Text.Json.JsonException;
+                var kind = AnyPieceWritten ? ErrorKind.StreamInterrupted : serverSide ? ErrorKind.ServerError : ErrorKind.Unknown;
+                throw new DockerModelException(kind, $"Provider '{_provider.Name}' failed ({e.GetType().Name}): {e.Message}", e.Message, e) { Model = _provider.Model };
             }
             return new LlmResponse
             {

@@ -68,6 +68,8 @@ namespace Ultra.DockerModel.Commands
                 {
                     LlmProvider p => p,
                     IDictionary table => FromTable(table),
+                    // ConvertFrom-Json, Import-Csv, a deserialized LlmProvider: the same keys as a hashtable
+                    PSCustomObject when item is PSObject pso => FromTable(pso.Properties.ToDictionary(m => m.Name, m => m.Value, StringComparer.OrdinalIgnoreCase)),
                     _ => throw new PSInvalidCastException($"a {value?.GetType().Name ?? "null"} is neither a hashtable nor an LlmProvider"),
                 };
             }
@@ -81,13 +83,26 @@ namespace Ultra.DockerModel.Commands
 
         private static readonly string[] Keys = { "Name", "Kind", "Model", "Endpoint", "ApiKeyEnvironmentVariable", "TimeoutSec", "Enabled", "Transport" };
 
+        // Not LanguagePrimitives' conversion alone: to PowerShell any non-empty string, "False" included, is $true.
+        private static bool Enabled(object? value) => value switch
+        {
+            null => true,
+            bool b => b,
+            SwitchParameter sw => sw.IsPresent,
+            string s when bool.TryParse(s.Trim(), out bool b) => b,
+            string s => throw new ArgumentException($"Enabled must be $true or $false, not '{s}'."),
+            _ => LanguagePrimitives.ConvertTo<bool>(value),
+        };
+
         private static LlmProvider FromTable(IDictionary table)
         {
             foreach (var key in table.Keys.Cast<object>().Select(k => k.ToString()!))
                 if (!Keys.Contains(key, StringComparer.OrdinalIgnoreCase))
                     throw new ArgumentException($"unknown key '{key}'; the keys are {string.Join(", ", Keys)}.");
-            string? Get(string key) => table.Keys.Cast<object>().FirstOrDefault(k => string.Equals(k.ToString(), key, StringComparison.OrdinalIgnoreCase)) is { } k
-                ? LanguagePrimitives.ConvertTo<string>(table[k]) : null;
+            object? Raw(string key) => table.Keys.Cast<object>().FirstOrDefault(k => string.Equals(k.ToString(), key, StringComparison.OrdinalIgnoreCase)) is { } k
+                ? (table[k] is PSObject ps ? ps.BaseObject : table[k]) : null;
+            // A key given as $null is a key not given.
+            string? Get(string key) => Raw(key) is { } v ? LanguagePrimitives.ConvertTo<string>(v) : null;
             string kind = Get("Kind") ?? throw new ArgumentException("Kind is missing; use DockerModelRunner or OpenAICompatible.");
             if (!Enum.TryParse<LlmProviderKind>(kind, true, out var parsedKind) || !Enum.IsDefined(typeof(LlmProviderKind), parsedKind))
                 throw new ArgumentException($"unknown Kind '{kind}'; use DockerModelRunner or OpenAICompatible.");
@@ -102,7 +117,7 @@ namespace Ultra.DockerModel.Commands
                 Endpoint = Get("Endpoint"),
                 ApiKeyEnvironmentVariable = Get("ApiKeyEnvironmentVariable"),
                 TimeoutSec = Get("TimeoutSec") is { } t ? LanguagePrimitives.ConvertTo<int>(t) : null,
-                Enabled = Get("Enabled") is not { } e || LanguagePrimitives.ConvertTo<bool>(e),
+                Enabled = Enabled(Raw("Enabled")),
                 Transport = transport is null ? LlmTransport.Auto : (LlmTransport)Enum.Parse(typeof(LlmTransport), transport, true),
             };
         }

@@ -18,6 +18,7 @@ namespace Ultra.DockerModel.Tests.Docker
         [InlineData("Failed to pull model: pulling llama3.2 failed with status 500 Internal Server Error: error while pulling model: TLS handshake timeout", ErrorKind.PullFailed)]
         [InlineData("Failed to generate a response: error response: status=500 body=unable to load runner: error waiting for runner to be ready: llama.cpp terminated unexpectedly: llama.cpp failed: not enough GPU memory to load the model (CUDA)", ErrorKind.OutOfMemory)]
         [InlineData("Failed to generate a response: error response: status=400 body={\"error\":{\"code\":400,\"message\":\"request (4139 tokens) exceeds the available context size (4096 tokens), try increasing it\",\"type\":\"exceed_context_size_error\"}}", ErrorKind.ContextTooLong)]
+        [InlineData("Failed to remove model: removing ai/x failed with status 409 Conflict: unable to delete \"ai/x\" (must be forced) due to multiple tag references: resource conflict", ErrorKind.InvalidInvocation)]
         [InlineData("unknown flag: --bogus\n\nUsage:  docker model list [OPTIONS] [MODEL]", ErrorKind.InvalidInvocation)]
         [InlineData("something nobody expected", ErrorKind.Unknown)]
         public void Stderr_is_classified(string stderr, ErrorKind kind)
