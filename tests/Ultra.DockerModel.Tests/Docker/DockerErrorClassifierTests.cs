@@ -18,6 +18,11 @@ namespace Ultra.DockerModel.Tests.Docker
         [InlineData("Failed to pull model: pulling llama3.2 failed with status 500 Internal Server Error: error while pulling model: TLS handshake timeout", ErrorKind.PullFailed)]
         [InlineData("Failed to generate a response: error response: status=500 body=unable to load runner: error waiting for runner to be ready: llama.cpp terminated unexpectedly: llama.cpp failed: not enough GPU memory to load the model (CUDA)", ErrorKind.OutOfMemory)]
         [InlineData("Failed to generate a response: error response: status=400 body={\"error\":{\"code\":400,\"message\":\"request (4139 tokens) exceeds the available context size (4096 tokens), try increasing it\",\"type\":\"exceed_context_size_error\"}}", ErrorKind.ContextTooLong)]
+        [InlineData("Failed to generate a response: error response: status=429 body={\"error\":{\"code\":429,\"message\":\"Rate limit exceeded, retry later\"}}", ErrorKind.RateLimited)]
+        [InlineData("Failed to generate a response: error response: status=500 body={\"error\":{\"code\":500,\"message\":\"Internal server error\"}}", ErrorKind.ServerError)]
+        [InlineData("Failed to load model: preload failed: status=502 body=bad gateway", ErrorKind.ServerError)]
+        [InlineData("Failed to generate a response: error response: status=401 body={\"error\":{\"code\":401,\"message\":\"Invalid API Key\"}}", ErrorKind.AuthenticationFailed)]
+        [InlineData("Failed to generate a response: error response: status=404 body=error while getting model: get model '\"ai/x\"': model not found", ErrorKind.ModelNotFound)]
         [InlineData("unknown flag: --bogus\n\nUsage:  docker model list [OPTIONS] [MODEL]", ErrorKind.InvalidInvocation)]
         [InlineData("something nobody expected", ErrorKind.Unknown)]
         public void Stderr_is_classified(string stderr, ErrorKind kind)
