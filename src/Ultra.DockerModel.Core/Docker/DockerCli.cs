@@ -35,6 +35,9 @@ namespace Ultra.DockerModel
 
         public string Executable { get; }
 
+        /// <summary>Set once this client's <c>docker model run</c> rejected <c>--color</c> (a CLI older than 2025-09).</summary>
+        internal bool RunRejectsColorFlag { get; set; }
+
         /// <summary>Runs to the end and returns both streams as text.</summary>
         public async Task<CliResult> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
         {
@@ -90,7 +93,8 @@ namespace Ultra.DockerModel
             {
                 try
                 {
-                    var result = await task.ConfigureAwait(false);
+                    // Do not wait on the pipes once cancelled: an orphan holding them open must not hang the caller.
+                    var result = await task.Task.WithCancellation(cancellationToken).ConfigureAwait(false);
                     cancellationToken.ThrowIfCancellationRequested();
                     return result.ExitCode;
                 }

@@ -42,6 +42,11 @@ namespace Ultra.DockerModel
                 e = new ModelNotFoundException(model ?? "", stderr);
             else if (Has(text, "Failed to pull model"))
                 e = new ModelPullException(model ?? "", firstLine.Replace("Failed to pull model: ", ""), stderr ?? "");
+            else if (Has(text, "must be forced"))
+                e = new DockerModelException(ErrorKind.InvalidInvocation,
+                    $"Model '{model}' has several tags; remove it with -Force to delete them all, or name one tag to remove just that tag.", stderr);
+            else if (Has(text, "terminated unexpectedly", "exit status 0xc", "unable to load runner", "GGUF file required"))
+                e = new DockerModelException(ErrorKind.ServerError, $"The runner could not load or run the model: {firstLine}", stderr);
             else if (status is 401 or 403)
                 e = new DockerModelException(ErrorKind.AuthenticationFailed, $"Docker Model Runner refused the request (HTTP {status}): {firstLine}", stderr);
             else if (status == 429)

@@ -63,6 +63,7 @@ namespace Ultra.DockerModel
         {
             ModelReference.Validate(model);
             var args = force ? new[] { "model", "rm", "--force", model } : new[] { "model", "rm", model };
+            InstalledModels.ForgetAll(); // by id, tag or untag: simplest to check again before the next CLI run
             var result = await RunCheckedAsync(args, model, cancellationToken).ConfigureAwait(false);
             return result.StandardOutput.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
         }
@@ -70,13 +71,18 @@ namespace Ultra.DockerModel
         /// <summary>What is installed and running. Never throws for a missing docker, plugin or runner: it reports them.</summary>
         public async Task<ModelRunnerStatus> GetStatusAsync(CancellationToken cancellationToken)
         {
-            var versionTask = TryRunAsync(new[] { "model", "version" }, cancellationToken);
-            var statusTask = TryRunAsync(new[] { "model", "status", "--json" }, cancellationToken);
+            // A probe must answer: a runner that hangs is reported, not waited on for ever.
+            using var probe = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            probe.CancelAfter(StatusTimeout);
+            var versionTask = TryRunAsync(new[] { "model", "version" }, probe.Token, cancellationToken);
+            var statusTask = TryRunAsync(new[] { "model", "status", "--json" }, probe.Token, cancellationToken);
             var (version, versionError) = await versionTask.ConfigureAwait(false);
             var (status, statusError) = await statusTask.ConfigureAwait(false);
 
             if (versionError is DockerNotInstalledException)
                 return new ModelRunnerStatus { Message = versionError.Message };
+            if (versionError != null)
+                return new ModelRunnerStatus { DockerInstalled = true, Message = versionError.Message };
             if (version!.ExitCode != 0)
             {
                 var error = DockerErrorClassifier.Classify(version.StandardError, version.ExitCode);
@@ -111,10 +117,16 @@ namespace Ultra.DockerModel
             };
         }
 
-        private async Task<(CliResult? Result, DockerModelException? Error)> TryRunAsync(string[] args, CancellationToken cancellationToken)
+        private static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(20);
+
+        private async Task<(CliResult? Result, DockerModelException? Error)> TryRunAsync(string[] args, CancellationToken probe, CancellationToken user)
         {
-            try { return (await Cli.RunAsync(args, cancellationToken).ConfigureAwait(false), null); }
+            try { return (await Cli.RunAsync(args, probe).ConfigureAwait(false), null); }
             catch (DockerModelException e) { return (null, e); }
+            catch (OperationCanceledException) when (!user.IsCancellationRequested)
+            {
+                return (null, new RunnerUnreachableException($"'docker {string.Join(" ", args)}' did not answer within {StatusTimeout.TotalSeconds:0} s."));
+            }
         }
 
         private async Task<CliResult> RunCheckedAsync(string[] args, string? model, CancellationToken cancellationToken)

@@ -14,14 +14,15 @@ namespace Ultra.DockerModel.Providers
     /// <summary>
     /// Docker Model Runner over its CLI: <c>docker model run --color no MODEL -- PROMPT</c>, stdout streamed as it is
     /// printed. It carries one user prompt only (no system prompt, options or history: the CLI has no way to pass them).
-    /// A model that is not installed is refused before the CLI's automatic pull gets going.
+    /// A model that is not installed is refused before the CLI's automatic pull can start: <c>docker model inspect</c>
+    /// first (remembered for a few minutes), and should the model vanish in between, the CLI is stopped at its
+    /// "Unable to find model" notice.
     /// </summary>
     public sealed class DockerCliChatClient : IChatClient
     {
         // Windows command lines stop at 32K characters; longer prompts go through stdin, which the CLI reads to its end.
         private const int MaxArgumentPrompt = 30000;
         private const string AutoPullNotice = "Unable to find model '";
-        private static volatile bool _colorFlagRejected;
         private readonly DockerCli _cli;
         private readonly string _model;
 
@@ -31,12 +32,8 @@ namespace Ultra.DockerModel.Providers
             _model = ModelReference.Validate(model);
         }
 
-        public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
-        {
-            var updates = new List<ChatResponseUpdate>();
-            await foreach (var u in GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false)) updates.Add(u);
-            return updates.ToChatResponse();
-        }
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken);
 
         public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
             [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -66,10 +63,11 @@ namespace Ultra.DockerModel.Providers
         {
             try
             {
-                var (result, decoder, answered) = await RunOnceAsync(prompt, writer, !_colorFlagRejected, cancellationToken).ConfigureAwait(false);
+                await EnsureInstalledAsync(cancellationToken).ConfigureAwait(false);
+                var (result, decoder, answered) = await RunOnceAsync(prompt, writer, !_cli.RunRejectsColorFlag, cancellationToken).ConfigureAwait(false);
                 if (result.ExitCode != 0 && !answered && result.StandardError.Contains("unknown flag: --color"))
                 {
-                    _colorFlagRejected = true; // a CLI older than 2025-09 prints plain text anyway
+                    _cli.RunRejectsColorFlag = true; // a CLI older than 2025-09 prints plain text anyway
                     (result, decoder, answered) = await RunOnceAsync(prompt, writer, false, cancellationToken).ConfigureAwait(false);
                 }
                 if (result.ExitCode != 0)
@@ -92,6 +90,25 @@ namespace Ultra.DockerModel.Providers
             {
                 writer.TryComplete(e);
             }
+        }
+
+        /// <summary>
+        /// Throws <see cref="ModelNotFoundException"/> for a model that is not installed, before <c>docker model run</c>
+        /// could start downloading it. Errors that say nothing about the model are left for the run to report.
+        /// </summary>
+        private async Task EnsureInstalledAsync(CancellationToken cancellationToken)
+        {
+            if (InstalledModels.IsKnown(_cli, _model)) return;
+            var result = await _cli.RunAsync(new[] { "model", "inspect", _model }, cancellationToken).ConfigureAwait(false);
+            if (result.ExitCode == 0)
+            {
+                InstalledModels.Remember(_cli, _model);
+                return;
+            }
+            var error = DockerErrorClassifier.Classify(result.StandardError, result.ExitCode, _model);
+            if (error.Kind is ErrorKind.ModelNotFound or ErrorKind.DockerNotInstalled or ErrorKind.PluginMissing
+                or ErrorKind.RunnerNotRunning or ErrorKind.RunnerUnreachable)
+                throw error;
         }
 
         private static DockerModelException Interrupted(DockerModelException cause) =>

@@ -40,14 +40,10 @@ namespace Ultra.DockerModel.Providers
             _apiKeyVariable = apiKeyVariable;
         }
 
-        private string Authority => _chatCompletions.GetLeftPart(UriPartial.Authority);
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken);
 
-        public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
-        {
-            var updates = new List<ChatResponseUpdate>();
-            await foreach (var u in GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false)) updates.Add(u);
-            return updates.ToChatResponse();
-        }
+        private string Authority => _chatCompletions.GetLeftPart(UriPartial.Authority);
 
         public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
             [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -80,7 +76,15 @@ namespace Ultra.DockerModel.Providers
                 bool sse = response.Content.Headers.ContentType?.MediaType == "text/event-stream";
                 if (!sse)
                 {
-                    string whole = await reader.ReadToEndAsync().ConfigureAwait(false);
+                    string whole;
+                    try
+                    {
+                        whole = await reader.ReadToEndAsync().WithCancellation(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is IOException || e is HttpRequestException)
+                    {
+                        throw new DockerModelException(ErrorKind.ServerError, $"The connection to {_chatCompletions.Host} broke before the answer: {e.Message}") { Model = _model };
+                    }
                     ChatResponseUpdate answer;
                     try
                     {
@@ -101,7 +105,7 @@ namespace Ultra.DockerModel.Providers
                     {
                         line = await reader.ReadLineAsync().WithCancellation(cancellationToken).ConfigureAwait(false);
                     }
-                    catch (IOException e)
+                    catch (Exception e) when (e is IOException || e is HttpRequestException)
                     {
                         throw new DockerModelException(any ? ErrorKind.StreamInterrupted : ErrorKind.ServerError,
                             $"The connection to {_chatCompletions.Host} broke {(any ? "part-way through the answer" : "before the answer")}: {e.Message}") { Model = _model };
@@ -114,15 +118,7 @@ namespace Ultra.DockerModel.Providers
                     if (!line.StartsWith("data:", StringComparison.Ordinal)) continue;
                     string data = line.Substring(5).Trim();
                     if (data == "[DONE]") yield break;
-                    ChatResponseUpdate? update;
-                    try
-                    {
-                        update = ParseChunk(data);
-                    }
-                    catch (Exception e) when (e is JsonException || e is InvalidOperationException || e is IndexOutOfRangeException)
-                    {
-                        throw Malformed(any, e);
-                    }
+                    var update = ParseChunk(data, any);
                     if (update is null) continue;
                     any = true;
                     yield return update;
@@ -164,6 +160,21 @@ namespace Ultra.DockerModel.Providers
             return content;
         }
 
+        /// <summary>One <c>data:</c> payload; a line that is not the JSON the API promises is a typed error, never a JsonException.</summary>
+        private ChatResponseUpdate? ParseChunk(string data, bool answerStarted)
+        {
+            try
+            {
+                return ParseChunk(data);
+            }
+            catch (Exception e) when (e is JsonException || e is InvalidOperationException || e is FormatException)
+            {
+                throw new DockerModelException(answerStarted ? ErrorKind.StreamInterrupted : ErrorKind.ServerError,
+                    $"{_chatCompletions.Host} sent a stream event that is not a chat completion chunk{(answerStarted ? " part-way through the answer" : "")}: {e.Message}",
+                    Truncate(data), e) { Model = _model };
+            }
+        }
+
         private ChatResponseUpdate? ParseChunk(string data)
         {
             using var doc = JsonDocument.Parse(data);
@@ -194,6 +205,21 @@ namespace Ultra.DockerModel.Providers
         }
 
         private ChatResponseUpdate ParseWhole(string body)
+        {
+            try
+            {
+                return ParseWholeJson(body);
+            }
+            catch (Exception e) when (e is JsonException || e is InvalidOperationException || e is KeyNotFoundException || e is IndexOutOfRangeException || e is FormatException)
+            {
+                throw new DockerModelException(ErrorKind.ServerError,
+                    $"{_chatCompletions.Host} answered with something that is not a chat completion: {e.Message}", Truncate(body), e) { Model = _model };
+            }
+        }
+
+        private static string Truncate(string text) => text.Length > 2000 ? text.Substring(0, 2000) + "..." : text;
+
+        private ChatResponseUpdate ParseWholeJson(string body)
         {
             using var doc = JsonDocument.Parse(body);
             var root = doc.RootElement;

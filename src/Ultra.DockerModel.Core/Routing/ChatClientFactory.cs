@@ -30,8 +30,7 @@ namespace Ultra.DockerModel.Routing
             if (provider.Transport == LlmTransport.Cli || (provider.Transport == LlmTransport.Auto && plain))
                 return new DockerCliChatClient(Docker.Cli, model);
 
-            string endpoint = provider.Endpoint ?? await RunnerEndpoint.ResolveAsync(Docker, cancellationToken).ConfigureAwait(false)
-                ?? throw RunnerEndpoint.Missing();
+            string endpoint = provider.Endpoint ?? await RunnerEndpoint.ResolveAsync(Docker, cancellationToken).ConfigureAwait(false);
             return new OpenAIChatClient(endpoint, model, null, isDockerModelRunner: true);
         }
 

@@ -75,11 +75,12 @@ namespace Ultra.DockerModel.Routing
             }
             catch (Exception e) when (e is not DockerModelException && e is not OperationCanceledException)
             {
-                // Whatever a client lets through still leaves the router typed: a broken connection or a garbled answer is
-                // the server's fault (worth a retry or another provider); anything else is a fault to surface as it is.
+                // Whatever a client lets through still leaves the router typed: after a piece it is an interrupted answer;
+                // before, a broken connection or a garbled answer is the server's fault (worth a retry or another
+                // provider), and anything else is a fault to surface as it is.
                 bool serverSide = e is System.Net.Http.HttpRequestException || e is System.IO.IOException || e is System.Text.Json.JsonException;
-                throw new DockerModelException(serverSide ? ErrorKind.ServerError : ErrorKind.Unknown,
-                    $"Provider '{_provider.Name}' failed: {e.Message}", null, e) { Model = _provider.Model };
+                var kind = AnyPieceWritten ? ErrorKind.StreamInterrupted : serverSide ? ErrorKind.ServerError : ErrorKind.Unknown;
+                throw new DockerModelException(kind, $"Provider '{_provider.Name}' failed ({e.GetType().Name}): {e.Message}", e.Message, e) { Model = _provider.Model };
             }
             return new LlmResponse
             {

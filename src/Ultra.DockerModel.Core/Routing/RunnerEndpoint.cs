@@ -1,4 +1,5 @@
 using System;
+using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -6,26 +7,61 @@ namespace Ultra.DockerModel.Routing
 {
     /// <summary>
     /// Finds the runner's OpenAI-compatible base URL reachable from this host: MODEL_RUNNER_HOST, else the
-    /// <c>endpointHost</c> of <c>docker model status --json</c> when it is a TCP URL (Docker Desktop reports a
-    /// socket-relative one unless host TCP is enabled). Cached briefly: each lookup costs a process start.
+    /// <c>endpointHost</c> of <c>docker model status --json</c> when it is a TCP URL, else (Docker Desktop, which
+    /// reports a socket-relative one) localhost:12434, where host TCP support listens once enabled.
+    /// A found endpoint is cached briefly (each lookup costs a process start); a missing one is not, so the call
+    /// after the user enables TCP finds it.
     /// </summary>
     internal static class RunnerEndpoint
     {
         private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(60);
-        private static (string? Url, DateTime At) _cached;
+        private static (DockerModelClient? Docker, string? Url, DateTime At) _cached;
+        private const string DesktopTcpHost = "localhost";
+        private const int DesktopTcpPort = 12434;
+        private static readonly string DesktopTcp = $"http://{DesktopTcpHost}:{DesktopTcpPort}/engines/v1";
 
-        public static async Task<string?> ResolveAsync(DockerModelClient docker, CancellationToken cancellationToken)
+        /// <summary>The base URL; throws when there is none (EndpointRequired) or the runner cannot be used at all.</summary>
+        public static async Task<string> ResolveAsync(DockerModelClient docker, CancellationToken cancellationToken)
         {
             string? host = Environment.GetEnvironmentVariable("MODEL_RUNNER_HOST");
             if (!string.IsNullOrWhiteSpace(host))
                 return (host!.Contains("://") ? host : "http://" + host).TrimEnd('/') + "/engines/v1";
-            if (DateTime.UtcNow - _cached.At < CacheFor) return _cached.Url;
+            var cached = _cached;
+            if (ReferenceEquals(cached.Docker, docker) && cached.Url != null && DateTime.UtcNow - cached.At < CacheFor) return cached.Url;
+
             var status = await docker.GetStatusAsync(cancellationToken).ConfigureAwait(false);
-            string? url = status.IsRunning && Uri.TryCreate(status.EndpointHost, UriKind.Absolute, out var uri)
-                && uri.AbsolutePath.IndexOf("/exp/vDD", StringComparison.OrdinalIgnoreCase) < 0
-                ? status.EndpointHost : null;
-            _cached = (url, DateTime.UtcNow);
+            // Say what is really wrong: no docker, no plugin or a stopped runner is not cured by enabling TCP.
+            if (!status.DockerInstalled) throw new DockerNotInstalledException(docker.Cli.Executable);
+            if (!status.PluginInstalled) throw new PluginMissingException(status.Message ?? "");
+            if (!status.IsRunning)
+                throw status.Message == NotRunningMessage ? new RunnerNotRunningException(status.Message)
+                    : new RunnerUnreachableException(status.Message ?? "docker model status failed.");
+
+            string? url = !Uri.TryCreate(status.EndpointHost, UriKind.Absolute, out var uri) ? null
+                : uri.AbsolutePath.IndexOf("/exp/vDD", StringComparison.OrdinalIgnoreCase) < 0 ? status.EndpointHost
+                // Docker Desktop always reports its socket-relative path; host TCP, when enabled, is on this port.
+                : status.Kind == "Docker Desktop" && await ListensAsync(DesktopTcpHost, DesktopTcpPort, cancellationToken).ConfigureAwait(false) ? DesktopTcp
+                : null;
+            if (url is null) throw Missing();
+            _cached = (docker, url, DateTime.UtcNow);
             return url;
+        }
+
+        private static readonly string NotRunningMessage = new RunnerNotRunningException("").Message;
+
+        /// <summary>Whether something accepts TCP connections there (refused at once when nothing listens).</summary>
+        private static async Task<bool> ListensAsync(string host, int port, CancellationToken cancellationToken)
+        {
+            using var client = new TcpClient();
+            var connect = client.ConnectAsync(host, port);
+            var done = await Task.WhenAny(connect, Task.Delay(TimeSpan.FromSeconds(2), cancellationToken)).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            if (done != connect)
+            {
+                _ = connect.ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+                return false;
+            }
+            return connect.Status == TaskStatus.RanToCompletion;
         }
 
         public static DockerModelException Missing() => new(ErrorKind.EndpointRequired,

@@ -70,33 +70,51 @@ namespace Ultra.DockerModel.Settings
         }
 
         /// <summary>Replaces the file atomically.</summary>
-        public void Save(ModuleSettings settings)
+        public void Save(ModuleSettings settings) => Locked(() => Write(settings));
+
+        /// <summary>Reads, changes and writes the settings under the lock, so two processes never lose each other's change.</summary>
+        public ModuleSettings Update(Action<ModuleSettings> change) => Locked(() =>
         {
-            foreach (var p in settings.Providers) p.Validate();
-            byte[] bytes = new UTF8Encoding(false).GetBytes(JsonSerializer.Serialize(settings, Json) + "\n");
+            var settings = Load();
+            change(settings);
+            Write(settings);
+            return settings;
+        });
+
+        private T Locked<T>(Func<T> action)
+        {
             try
             {
                 Directory.CreateDirectory(Folder);
                 using var _ = AcquireLock();
-                string temp = FilePath + "." + Guid.NewGuid().ToString("N") + ".tmp";
-                try
-                {
-                    using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-                    {
-                        stream.Write(bytes, 0, bytes.Length);
-                        stream.Flush(flushToDisk: true);
-                    }
-                    if (File.Exists(FilePath)) File.Replace(temp, FilePath, null);
-                    else File.Move(temp, FilePath);
-                }
-                finally
-                {
-                    if (File.Exists(temp)) File.Delete(temp);
-                }
+                return action();
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
                 throw new DockerModelException(ErrorKind.SettingsInvalid, $"The settings file '{FilePath}' could not be written: {e.Message}", null, e);
+            }
+        }
+
+        private void Locked(Action action) => Locked(() => { action(); return true; });
+
+        private void Write(ModuleSettings settings)
+        {
+            foreach (var p in settings.Providers) p.Validate();
+            byte[] bytes = new UTF8Encoding(false).GetBytes(JsonSerializer.Serialize(settings, Json) + "\n");
+            string temp = FilePath + "." + Guid.NewGuid().ToString("N") + ".tmp";
+            try
+            {
+                using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+                {
+                    stream.Write(bytes, 0, bytes.Length);
+                    stream.Flush(flushToDisk: true);
+                }
+                if (File.Exists(FilePath)) File.Replace(temp, FilePath, null);
+                else File.Move(temp, FilePath);
+            }
+            finally
+            {
+                if (File.Exists(temp)) File.Delete(temp);
             }
         }
 

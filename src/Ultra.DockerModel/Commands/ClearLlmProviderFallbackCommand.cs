@@ -13,10 +13,8 @@ namespace Ultra.DockerModel.Commands
             var store = new SettingsStore();
             try
             {
-                var settings = store.Load();
                 if (!ShouldProcess(store.FilePath, "Clear the LLM provider fallback chain")) return;
-                settings.Providers.Clear();
-                store.Save(settings);
+                store.Update(settings => settings.Providers.Clear());
             }
             catch (DockerModelException e)
             {

@@ -146,7 +146,10 @@ namespace Ultra.DockerModel.Commands
             {
                 ModelReference.Validate(Model);
                 chain = new List<LlmProvider> { LlmProvider.LocalRunner(Model, Transport) };
-                chain.AddRange(configured.Select(Override));
+                // The local runner with this model is already first: do not try it twice under another name.
+                string wanted = ModelReference.Normalize(Model);
+                chain.AddRange(configured.Where(p => !(p.Kind == LlmProviderKind.DockerModelRunner && p.Endpoint is null
+                    && ModelReference.Normalize(p.Model!) == wanted)).Select(Override));
             }
             else
             {

@@ -12,7 +12,8 @@ namespace Ultra.DockerModel.Commands
         private const string InputObjectSet = "InputObject";
         private IReadOnlyList<LocalModel>? _installed;
 
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
+        // Not by property name: a piped LocalModel binds to -InputObject, and the store is not listed again.
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = NameSet)]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(LocalModelNameCompleter))]
@@ -30,7 +31,7 @@ namespace Ultra.DockerModel.Commands
         {
             if (ParameterSetName == InputObjectSet)
             {
-                foreach (var model in InputObject) Remove(model);
+                foreach (var model in InputObject) Remove(model, model.Name);
                 return;
             }
             try
@@ -48,7 +49,10 @@ namespace Ultra.DockerModel.Commands
                     var matches = ModelSelection.Select(_installed!, name);
                     if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
                         WriteError(ToErrorRecord(new ModelNotFoundException(name), name));
-                    foreach (var model in matches) Remove(model);
+                    // A name with an explicit tag removes that tag only; otherwise the model goes (by its first tag).
+                    bool oneTag = !WildcardPattern.ContainsWildcardCharacters(name) && !ModelReference.IsId(name)
+                        && name.LastIndexOf(':') > name.LastIndexOf('/');
+                    foreach (var model in matches) Remove(model, oneTag ? ModelReference.Normalize(name) : model.Name);
                 }
                 catch (DockerModelException e)
                 {
@@ -57,15 +61,15 @@ namespace Ultra.DockerModel.Commands
             }
         }
 
-        private void Remove(LocalModel model)
+        private void Remove(LocalModel model, string reference)
         {
-            string target = model.Size is null ? $"model '{model.Name}'" : $"model '{model.Name}' ({ByteSize.Format(model.Size)})";
-            // -Force skips the confirmation prompt, but -WhatIf still only reports.
-            bool whatIf = MyInvocation.BoundParameters.ContainsKey("WhatIf");
-            if ((whatIf || !Force) && !ShouldProcess(target, "Remove")) return;
+            string target = model.Size is null ? $"model '{reference}'" : $"model '{reference}' ({ByteSize.Format(model.Size)})";
+            // -Force skips the confirmation prompt, but -WhatIf and an explicit -Confirm are still honoured.
+            bool asked = MyInvocation.BoundParameters.ContainsKey("WhatIf") || MyInvocation.BoundParameters.ContainsKey("Confirm");
+            if ((asked || !Force) && !ShouldProcess(target, "Remove")) return;
             try
             {
-                foreach (string line in Run(token => Docker.RemoveAsync(model.Name, Force, token))) WriteVerbose(line);
+                foreach (string line in Run(token => Docker.RemoveAsync(reference, Force, token))) WriteVerbose(line);
             }
             catch (DockerModelException e) when (e.Kind is not (ErrorKind.RunnerNotRunning or ErrorKind.RunnerUnreachable or ErrorKind.DockerNotInstalled or ErrorKind.PluginMissing))
             {

@@ -12,15 +12,19 @@ namespace Ultra.DockerModel.Commands
     [OutputType(typeof(LlmProvider))]
     public sealed class SetLlmProviderFallbackCommand : DockerModelCmdlet
     {
-        /// <summary>Hashtables or LlmProvider objects (New-LlmProvider), in the order to try them.</summary>
-        [Parameter(Mandatory = true, Position = 0)]
+        /// <summary>Hashtables or LlmProvider objects (New-LlmProvider), in the order to try them; omit to change only the options.</summary>
+        [Parameter(Position = 0)]
         [AllowEmptyCollection]
-        public object[] Provider { get; set; } = null!;
+        public object[]? Provider { get; set; }
 
         /// <summary>Seconds an unavailable provider is skipped within a session (default 30).</summary>
         [Parameter]
         [ValidateRange(0, 86400)]
         public int? CooldownSec { get; set; }
+
+        /// <summary>Let Invoke-LocalLlm pull a Docker model that is not installed (-AutoPull:$false turns it off).</summary>
+        [Parameter]
+        public SwitchParameter AutoPull { get; set; }
 
         [Parameter]
         public SwitchParameter PassThru { get; set; }
@@ -30,17 +34,23 @@ namespace Ultra.DockerModel.Commands
             var store = new SettingsStore();
             try
             {
-                var chain = Flatten(Provider).Select(ToProvider).ToList();
-                var duplicate = chain.GroupBy(p => p.Name, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+                bool autoPullGiven = MyInvocation.BoundParameters.ContainsKey(nameof(AutoPull));
+                if (Provider is null && CooldownSec is null && !autoPullGiven)
+                    throw new DockerModelException(ErrorKind.InvalidInvocation, "Give -Provider, -CooldownSec or -AutoPull: there is nothing to set.");
+                var chain = Provider is null ? null : Flatten(Provider).Select(ToProvider).ToList();
+                var duplicate = chain?.GroupBy(p => p.Name, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
                 if (duplicate != null)
                     throw new DockerModelException(ErrorKind.SettingsInvalid, $"The provider name '{duplicate.Key}' is used twice; names must be unique.");
-                var settings = store.Load();
-                settings.Providers = chain;
-                if (CooldownSec is int c) settings.CooldownSec = c;
-                string names = chain.Count == 0 ? "(empty)" : string.Join(" -> ", chain.Select(p => p.Name));
-                if (!ShouldProcess(store.FilePath, $"Set the LLM provider fallback chain to {names}")) return;
-                store.Save(settings);
-                if (PassThru) WriteObject(chain, enumerateCollection: true);
+                string what = chain is null ? "Change the LLM provider settings"
+                    : "Set the LLM provider fallback chain to " + (chain.Count == 0 ? "(empty)" : string.Join(" -> ", chain.Select(p => p.Name)));
+                if (!ShouldProcess(store.FilePath, what)) return;
+                var saved = store.Update(settings =>
+                {
+                    if (chain != null) settings.Providers = chain;
+                    if (CooldownSec is int c) settings.CooldownSec = c;
+                    if (autoPullGiven) settings.AutoPull = AutoPull;
+                });
+                if (PassThru) WriteObject(saved.Providers, enumerateCollection: true);
             }
             catch (DockerModelException e)
             {

@@ -23,6 +23,7 @@ namespace Ultra.DockerModel.Tests.Docker
         [InlineData("Failed to load model: preload failed: status=502 body=bad gateway", ErrorKind.ServerError)]
         [InlineData("Failed to generate a response: error response: status=401 body={\"error\":{\"code\":401,\"message\":\"Invalid API Key\"}}", ErrorKind.AuthenticationFailed)]
         [InlineData("Failed to generate a response: error response: status=404 body=error while getting model: get model '\"ai/x\"': model not found", ErrorKind.ModelNotFound)]
+        [InlineData("Failed to remove model: removing ai/x failed with status 409 Conflict: unable to delete \"ai/x\" (must be forced) due to multiple tag references: resource conflict", ErrorKind.InvalidInvocation)]
         [InlineData("unknown flag: --bogus\n\nUsage:  docker model list [OPTIONS] [MODEL]", ErrorKind.InvalidInvocation)]
         [InlineData("something nobody expected", ErrorKind.Unknown)]
         public void Stderr_is_classified(string stderr, ErrorKind kind)

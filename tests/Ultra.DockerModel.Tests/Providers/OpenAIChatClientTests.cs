@@ -1,0 +1,188 @@
+using System;
+using System.Linq;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.AI;
+using Ultra.DockerModel.Providers;
+using Ultra.DockerModel.Tests.StandIn;
+using Xunit;
+using static Ultra.DockerModel.Tests.Providers.ProviderTestKit;
+
+namespace Ultra.DockerModel.Tests.Providers;
+
+/// <summary>The HTTP transport against the stand-in runner's OpenAI-compatible API (/engines/v1).</summary>
+[Collection(StandInCollection.Name)]
+public class OpenAIChatClientTests(StandInFixture fixture)
+{
+    private readonly StandInServer _s = fixture.Server;
+
+    private OpenAIChatClient Client(string model = "ai/smollm2") => new(_s.Url + "/engines/v1", model, isDockerModelRunner: true);
+
+    [Fact]
+    public async Task The_answer_streams_as_server_sent_events_with_usage()
+    {
+        _s.Reset();
+        _s.Configure(new { tokenDelayMs = 150 });
+        var updates = await CollectAsync(Client().GetStreamingResponseAsync(User("Say hi")));
+        var pieces = updates.Where(u => u.Update.Text.Length > 0).ToList();
+
+        Assert.Equal(Answer("Say hi"), Text(updates));
+        Assert.True(pieces.Count >= 3);
+        Assert.True(pieces[^1].At - pieces[0].At > TimeSpan.FromMilliseconds(600), "the pieces came all at once");
+        Assert.Equal(ChatFinishReason.Stop, updates.Select(u => u.Update.FinishReason).Last(f => f is not null));
+        var usage = Usage(updates);
+        Assert.NotNull(usage);
+        Assert.True(usage!.InputTokenCount > 0);
+        Assert.Equal(pieces.Count, usage.OutputTokenCount); // one piece is one token in the stand-in
+    }
+
+    [Fact]
+    public async Task Max_tokens_cuts_the_answer_with_finish_reason_length()
+    {
+        _s.Reset();
+        var updates = await CollectAsync(Client().GetStreamingResponseAsync(User("Say hi"), new ChatOptions { MaxOutputTokens = 3 }));
+        Assert.Equal(new ChatFinishReason("length"), updates.Select(u => u.Update.FinishReason).Last(f => f is not null));
+        Assert.Equal(3, Usage(updates)!.OutputTokenCount);
+        Assert.StartsWith(Text(updates), Answer("Say hi"));
+        Assert.Equal(3, _s.GetRequests().Single().GetProperty("max_tokens").GetInt32());
+    }
+
+    [Fact]
+    public async Task The_system_prompt_history_and_temperature_reach_the_runner()
+    {
+        _s.Reset();
+        ChatMessage[] messages =
+        [
+            new(ChatRole.System, "Be brief"),
+            new(ChatRole.User, "first"),
+            new(ChatRole.Assistant, "an earlier answer"),
+            new(ChatRole.User, "second"),
+        ];
+        var updates = await CollectAsync(Client().GetStreamingResponseAsync(messages, new ChatOptions { Temperature = 0.3f }));
+        Assert.Equal(Answer("second", system: "Be brief"), Text(updates));
+
+        var body = _s.GetRequests().Single();
+        Assert.Equal("ai/smollm2", body.GetProperty("model").GetString());
+        Assert.True(body.GetProperty("stream").GetBoolean());
+        Assert.Equal("0.3", body.GetProperty("temperature").GetRawText());
+        var sent = body.GetProperty("messages").EnumerateArray()
+            .Select(m => (m.GetProperty("role").GetString(), m.GetProperty("content").GetString())).ToArray();
+        Assert.Equal([("system", "Be brief"), ("user", "first"), ("assistant", "an earlier answer"), ("user", "second")], sent);
+    }
+
+    [Fact]
+    public async Task A_prompt_reaches_the_runner_byte_for_byte_including_edge_whitespace()
+    {
+        _s.Reset();
+        const string prompt = "  -leading dash \"q\" 'q' `b` $(x)\nline\r\n\t ";
+        var updates = await CollectAsync(Client().GetStreamingResponseAsync(User(prompt)));
+        Assert.Equal(Answer(prompt), Text(updates));
+        Assert.Equal(prompt, _s.GetRequests().Single().GetProperty("messages")[0].GetProperty("content").GetString());
+    }
+
+    [Fact]
+    public async Task An_unknown_model_is_ModelNotFound_and_nothing_is_pulled()
+    {
+        _s.Reset();
+        var e = await Assert.ThrowsAsync<ModelNotFoundException>(() => CollectAsync(Client("ai/gemma3").GetStreamingResponseAsync(User("hi"))));
+        Assert.Equal("ai/gemma3", e.Model);
+        Assert.Contains("Install-LocalModel", e.Message);
+        Assert.Equal(0, _s.GetStats().GetProperty("pulls").GetInt64());
+    }
+
+    [Fact]
+    public async Task Http_429_is_RateLimited_with_the_servers_Retry_After()
+    {
+        _s.Reset();
+        _s.Configure(new { fault = "http-429" });
+        var e = await Assert.ThrowsAsync<DockerModelException>(() => CollectAsync(Client().GetStreamingResponseAsync(User("hi"))));
+        Assert.Equal(ErrorKind.RateLimited, e.Kind);
+        Assert.Equal(TimeSpan.FromSeconds(1), e.RetryAfter);
+        Assert.True(e.IsUnavailable);
+    }
+
+    [Fact]
+    public async Task Http_503_from_the_runner_is_RunnerNotRunning()
+    {
+        _s.Reset();
+        _s.Configure(new { fault = "not-running" });
+        await Assert.ThrowsAsync<RunnerNotRunningException>(() => CollectAsync(Client().GetStreamingResponseAsync(User("hi"))));
+    }
+
+    [Theory]
+    [InlineData("oom", ErrorKind.OutOfMemory)]
+    [InlineData("context-too-long", ErrorKind.ContextTooLong)]
+    [InlineData("http-500", ErrorKind.ServerError)]
+    [InlineData("http-401", ErrorKind.AuthenticationFailed)]
+    public async Task Runner_failures_map_to_their_error_kinds(string fault, ErrorKind kind)
+    {
+        _s.Reset();
+        _s.Configure(new { fault });
+        var e = await Assert.ThrowsAnyAsync<DockerModelException>(() => CollectAsync(Client().GetStreamingResponseAsync(User("hi"))));
+        Assert.Equal(kind, e.Kind);
+        Assert.False(string.IsNullOrEmpty(e.RawError));
+    }
+
+    [Fact]
+    public async Task A_crash_mid_stream_is_StreamInterrupted_after_the_pieces_already_sent()
+    {
+        _s.Reset();
+        _s.Configure(new { fault = "crash-mid-stream", crashAfterPieces = 3 });
+        var seen = new System.Text.StringBuilder();
+        var e = await Assert.ThrowsAsync<DockerModelException>(async () =>
+        {
+            await foreach (var u in Client().GetStreamingResponseAsync(User("crash please"))) seen.Append(u.Text);
+        });
+        Assert.Equal(ErrorKind.StreamInterrupted, e.Kind);
+        Assert.Equal(Answer("crash please").Substring(0, 12), seen.ToString()); // 3 pieces of 4 characters
+    }
+
+    [Fact]
+    public async Task An_unreachable_endpoint_is_RunnerUnreachable()
+    {
+        var client = new OpenAIChatClient("http://127.0.0.1:9/engines/v1", "ai/smollm2", isDockerModelRunner: true);
+        await Assert.ThrowsAsync<RunnerUnreachableException>(() => CollectAsync(client.GetStreamingResponseAsync(User("hi"))));
+    }
+
+    [Fact]
+    public async Task Cancelling_a_hung_request_ends_it_and_frees_the_runner()
+    {
+        _s.Reset();
+        _s.Configure(new { fault = "hang" });
+        using var cancel = new CancellationTokenSource();
+        var run = CollectAsync(Client().GetStreamingResponseAsync(User("hi")), cancel.Token);
+        Assert.Equal(1, WaitForStat(_s, "activeStreams", v => v >= 1, TimeSpan.FromSeconds(10)));
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        Assert.Equal(0, WaitForStat(_s, "activeStreams", v => v == 0, TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task A_malformed_event_is_a_typed_error_not_a_JsonException()
+    {
+        const string good = """{"choices":[{"index":0,"delta":{"content":"Hello"}}]}""";
+        using (var server = CannedHttpServer.Sse("{not json"))
+        {
+            var e = await Assert.ThrowsAnyAsync<DockerModelException>(() => CollectAsync(
+                new OpenAIChatClient(server.BaseUrl, "m").GetStreamingResponseAsync(User("hi"))));
+            Assert.Equal(ErrorKind.ServerError, e.Kind);
+            Assert.Contains("{not json", e.RawError);
+        }
+        using (var server = CannedHttpServer.Sse(good, "{\"choices\": [ oops"))
+        {
+            var e = await Assert.ThrowsAnyAsync<DockerModelException>(() => CollectAsync(
+                new OpenAIChatClient(server.BaseUrl, "m").GetStreamingResponseAsync(User("hi"))));
+            Assert.Equal(ErrorKind.StreamInterrupted, e.Kind);
+        }
+    }
+
+    [Fact]
+    public async Task A_non_streaming_answer_with_an_unexpected_shape_is_a_typed_error()
+    {
+        using var server = new CannedHttpServer("HTTP/1.1 200 OK\nContent-Type: application/json\nConnection: close\n\n{\"unexpected\":true}");
+        var e = await Assert.ThrowsAnyAsync<DockerModelException>(() => CollectAsync(
+            new OpenAIChatClient(server.BaseUrl, "m").GetStreamingResponseAsync(User("hi"))));
+        Assert.Equal(ErrorKind.ServerError, e.Kind);
+    }
+}
