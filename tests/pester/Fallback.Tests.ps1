@@ -230,6 +230,12 @@ Describe 'LLM provider fallback' {
             $saved.TimeoutSec | Should -Be 20
             (Get-LlmProviderFallback fromjson).Endpoint | Should -Be 'http://127.0.0.1:1/v1'
         }
+        It 'appends to the saved chain with (Get-LlmProviderFallback), $new' {
+            $extra = New-LlmProvider -Name extra -Kind DockerModelRunner -Model ai/llama3.2 -Disabled
+            Set-LlmProviderFallback -Provider (Get-LlmProviderFallback), $extra
+            (Get-LlmProviderFallback).Name | Should -Be @('local', 'backup', 'extra')
+            (Get-LlmProviderFallback extra).Enabled | Should -BeFalse
+        }
         It 'New-LlmProvider validates too' {
             $e = Invoke-Failing { New-LlmProvider -Name x -Kind OpenAICompatible -Model m }
             $e.FullyQualifiedErrorId | Should -BeLike 'SettingsInvalid,*'

@@ -21,7 +21,8 @@ namespace Ultra.DockerModel.Providers
     /// </summary>
     public sealed class OpenAIChatClient : IChatClient
     {
-        private static readonly HttpClient Http = new(new HttpClientHandler { UseProxy = false }) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        // The system proxy applies (a cloud endpoint behind a corporate proxy); loopback endpoints bypass it.
+        private static readonly HttpClient Http = new() { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         private readonly Uri _chatCompletions;
         private readonly string _model;
         private readonly string? _apiKey;

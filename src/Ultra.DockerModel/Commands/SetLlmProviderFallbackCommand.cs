@@ -37,7 +37,7 @@ namespace Ultra.DockerModel.Commands
                 bool autoPullGiven = MyInvocation.BoundParameters.ContainsKey(nameof(AutoPull));
                 if (Provider is null && CooldownSec is null && !autoPullGiven)
                     throw new DockerModelException(ErrorKind.InvalidInvocation, "Give -Provider, -CooldownSec or -AutoPull: there is nothing to set.");
-                var chain = Provider?.Select(ToProvider).ToList();
+                var chain = Provider is null ? null : Flatten(Provider).Select(ToProvider).ToList();
                 var duplicate = chain?.GroupBy(p => p.Name, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
                 if (duplicate != null)
                     throw new DockerModelException(ErrorKind.SettingsInvalid, $"The provider name '{duplicate.Key}' is used twice; names must be unique.");
@@ -55,6 +55,20 @@ namespace Ultra.DockerModel.Commands
             catch (DockerModelException e)
             {
                 ThrowTerminatingError(ToErrorRecord(e, store.FilePath));
+            }
+        }
+
+        // `-Provider (Get-LlmProviderFallback), $new` passes an array inside the array: take its items in place.
+        private static IEnumerable<object> Flatten(IEnumerable<object> items)
+        {
+            foreach (var item in items)
+            {
+                object? value = item is PSObject ps ? ps.BaseObject : item;
+                if (value is IEnumerable list && value is not string && value is not IDictionary)
+                {
+                    foreach (var inner in Flatten(list.Cast<object>())) yield return inner;
+                }
+                else yield return item;
             }
         }
 
