@@ -91,9 +91,9 @@ namespace Ultra.DockerModel.Providers
                     {
                         answer = ParseWhole(whole);
                     }
-                    catch (Exception e) when (e is JsonException || e is KeyNotFoundException || e is InvalidOperationException || e is IndexOutOfRangeException)
+                    catch (Exception e) when (e is JsonException || e is KeyNotFoundException || e is InvalidOperationException || e is IndexOutOfRangeException || e is FormatException)
                     {
-                        throw Malformed(false, e);
+                        throw Malformed(false, e, whole);
                     }
                     yield return answer;
                     yield break;
@@ -128,9 +128,11 @@ namespace Ultra.DockerModel.Providers
         }
 
         // A line that is not the JSON it should be: the server is broken, which another provider may not be.
-        private DockerModelException Malformed(bool any, Exception e) =>
+        // RawError keeps (the start of) what it sent.
+        private DockerModelException Malformed(bool any, Exception e, string raw) =>
             new(any ? ErrorKind.StreamInterrupted : ErrorKind.ServerError,
-                $"{Authority} sent a malformed answer {(any ? "part-way through" : "before any text")}: {e.Message}", null, e) { Model = _model };
+                $"{Authority} sent a malformed answer {(any ? "part-way through" : "before any text")}: {e.Message}",
+                raw.Length > 2000 ? raw.Substring(0, 2000) + "..." : raw, e) { Model = _model };
 
         private HttpContent Body(IEnumerable<ChatMessage> messages, ChatOptions? options)
         {
@@ -170,9 +172,7 @@ namespace Ultra.DockerModel.Providers
             }
             catch (Exception e) when (e is JsonException || e is InvalidOperationException || e is FormatException)
             {
-                throw new DockerModelException(answerStarted ? ErrorKind.StreamInterrupted : ErrorKind.ServerError,
-                    $"{_chatCompletions.Host} sent a stream event that is not a chat completion chunk{(answerStarted ? " part-way through the answer" : "")}: {e.Message}",
-                    Truncate(data), e) { Model = _model };
+                throw Malformed(answerStarted, e, data);
             }
         }
 
@@ -206,21 +206,6 @@ namespace Ultra.DockerModel.Providers
         }
 
         private ChatResponseUpdate ParseWhole(string body)
-        {
-            try
-            {
-                return ParseWholeJson(body);
-            }
-            catch (Exception e) when (e is JsonException || e is InvalidOperationException || e is KeyNotFoundException || e is IndexOutOfRangeException || e is FormatException)
-            {
-                throw new DockerModelException(ErrorKind.ServerError,
-                    $"{_chatCompletions.Host} answered with something that is not a chat completion: {e.Message}", Truncate(body), e) { Model = _model };
-            }
-        }
-
-        private static string Truncate(string text) => text.Length > 2000 ? text.Substring(0, 2000) + "..." : text;
-
-        private ChatResponseUpdate ParseWholeJson(string body)
         {
             using var doc = JsonDocument.Parse(body);
             var root = doc.RootElement;

@@ -23,19 +23,6 @@ namespace Ultra.DockerModel.Routing
 
         public async Task<LlmResponse> RunAsync(IReadOnlyList<LlmProvider> chain, LlmRequest request, IRouteObserver observer, CancellationToken cancellationToken)
         {
-            try
-            {
-                return await RunChainAsync(chain, request, observer, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                // -TimeoutSec ran out between answers: during an automatic pull or a retry's wait.
-                throw new DockerModelException(ErrorKind.Timeout, $"The call did not finish within {request.Timeout?.TotalSeconds:0.#} s (-TimeoutSec).");
-            }
-        }
-
-        private async Task<LlmResponse> RunChainAsync(IReadOnlyList<LlmProvider> chain, LlmRequest request, IRouteObserver observer, CancellationToken cancellationToken)
-        {
             var attempts = new List<LlmAttempt>();
             var failures = new List<DockerModelException>();
             var total = Stopwatch.StartNew();
