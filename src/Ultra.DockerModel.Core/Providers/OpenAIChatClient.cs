@@ -63,15 +63,18 @@ namespace Ultra.DockerModel.Providers
             using (response)
             {
                 if (!response.IsSuccessStatusCode)
-                    throw HttpErrors.FromResponse(response.StatusCode, await response.Content.ReadAsStringAsync().ConfigureAwait(false),
+                    throw HttpErrors.FromResponse(response.StatusCode, MaskKey(await response.Content.ReadAsStringAsync().ConfigureAwait(false)),
                         response.Headers.RetryAfter, _model, _isDockerModelRunner);
 
                 using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
-                using var reader = new StreamReader(stream, new UTF8Encoding(false));
+                var invalid = new CliAnswerDecoder.CountingFallback();
+                using var reader = new StreamReader(stream, Encoding.GetEncoding("utf-8", EncoderFallback.ReplacementFallback, invalid), false);
                 bool sse = response.Content.Headers.ContentType?.MediaType == "text/event-stream";
                 if (!sse)
                 {
-                    yield return ParseWhole(await reader.ReadToEndAsync().ConfigureAwait(false));
+                    var whole = ParseWhole(await reader.ReadToEndAsync().ConfigureAwait(false));
+                    if (invalid.Count > 0) whole.AdditionalProperties = InvalidUtf8(invalid.Count);
+                    yield return whole;
                     yield break;
                 }
                 bool any = false;
@@ -94,7 +97,12 @@ namespace Ultra.DockerModel.Providers
                     }
                     if (!line.StartsWith("data:", StringComparison.Ordinal)) continue;
                     string data = line.Substring(5).Trim();
-                    if (data == "[DONE]") yield break;
+                    if (data == "[DONE]")
+                    {
+                        // Reported like the CLI transport does (the server sent bytes that are not UTF-8; each became U+FFFD).
+                        if (invalid.Count > 0) yield return new ChatResponseUpdate { Role = ChatRole.Assistant, ModelId = _model, AdditionalProperties = InvalidUtf8(invalid.Count) };
+                        yield break;
+                    }
                     var update = ParseChunk(data);
                     if (update is null) continue;
                     any = true;
@@ -102,6 +110,11 @@ namespace Ultra.DockerModel.Providers
                 }
             }
         }
+
+        // Some servers quote the key they refused ("Incorrect API key provided: sk-..."): it must not reach an error record.
+        private string MaskKey(string text) => string.IsNullOrEmpty(_apiKey) ? text : text.Replace(_apiKey, "***");
+
+        private static AdditionalPropertiesDictionary InvalidUtf8(int count) => new() { ["InvalidUtf8Sequences"] = count };
 
         private HttpContent Body(IEnumerable<ChatMessage> messages, ChatOptions? options)
         {
