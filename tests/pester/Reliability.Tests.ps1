@@ -159,11 +159,11 @@ Describe 'Reliability (fault injection)' -Tag Reliability {
             finally { $ps.Dispose() }
         }
 
-        It 'StopProcessing mid-answer (-Stream) kills the child at once' {
+        It 'StopProcessing mid-answer (-Stream) stops at once (<Transport>)' -ForEach @(@{ Transport = 'Cli' }, @{ Transport = 'Http' }) {
             Set-StandInConfig $standIn @{ tokenDelayMs = 100; answerBytes = 100000 } | Out-Null
             $ps = [powershell]::Create()
             try {
-                $null = $ps.AddScript("Import-Module '$ModulePath'; Invoke-LocalLlm 'stop me mid-answer' -Model ai/smollm2 -Stream")
+                $null = $ps.AddScript("Import-Module '$ModulePath'; Invoke-LocalLlm 'stop me mid-answer' -Model ai/smollm2 -Transport $Transport -Stream")
                 $in = [System.Management.Automation.PSDataCollection[psobject]]::new()
                 $in.Complete()
                 $out = [System.Management.Automation.PSDataCollection[psobject]]::new()
@@ -173,7 +173,12 @@ Describe 'Reliability (fault injection)' -Tag Reliability {
                 $ps.Stop()
                 $clock.Elapsed.TotalSeconds | Should -BeLessThan 3
                 Wait-NoStandInChild 2 | Should -BeNullOrEmpty
+                $clock.Restart()
                 Wait-Until { (Get-StandInStats $standIn).abortedStreams -ge 1 } 5 | Should -BeTrue
+                $clock.Elapsed.TotalSeconds | Should -BeLessThan 1.5 -Because 'the runner stops generating at once'
+                $written = $out.Count
+                Start-Sleep -Milliseconds 300
+                $out.Count | Should -Be $written -Because 'nothing more is written after the stop'
             }
             finally { $ps.Dispose() }
         }
@@ -185,7 +190,10 @@ Describe 'Reliability (fault injection)' -Tag Reliability {
             $clock.Elapsed.TotalSeconds | Should -BeLessThan 4
             $first | Should -BeExactly 'You '
             Wait-NoStandInChild 2 | Should -BeNullOrEmpty
+            # The runner must stop generating now: over HTTP, a half-read answer used to be drained for 2 s first.
+            $clock.Restart()
             Wait-Until { (Get-StandInStats $standIn).activeStreams -eq 0 } 5 | Should -BeTrue
+            $clock.Elapsed.TotalSeconds | Should -BeLessThan 1.5
         }
 
         It 'leaves no docker or plugin process after 200 mixed calls (list, run, stream -First 1, failing calls)' {

@@ -68,11 +68,11 @@ namespace Ultra.DockerModel.Providers
 
                 using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
                 var invalid = new CliAnswerDecoder.CountingFallback();
-                using var reader = new StreamReader(stream, Encoding.GetEncoding("utf-8", EncoderFallback.ReplacementFallback, invalid), false);
+                var reader = new SseLineReader(stream, Encoding.GetEncoding("utf-8", EncoderFallback.ReplacementFallback, invalid));
                 bool sse = response.Content.Headers.ContentType?.MediaType == "text/event-stream";
                 if (!sse)
                 {
-                    var whole = ParseWhole(await reader.ReadToEndAsync().ConfigureAwait(false));
+                    var whole = ParseWhole(await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false));
                     if (invalid.Count > 0) whole.AdditionalProperties = InvalidUtf8(invalid.Count);
                     yield return whole;
                     yield break;
@@ -83,7 +83,7 @@ namespace Ultra.DockerModel.Providers
                     string? line;
                     try
                     {
-                        line = await reader.ReadLineAsync().WithCancellation(cancellationToken).ConfigureAwait(false);
+                        line = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
                     }
                     catch (IOException e)
                     {
@@ -108,6 +108,70 @@ namespace Ultra.DockerModel.Providers
                     any = true;
                     yield return update;
                 }
+            }
+        }
+
+        /// <summary>
+        /// Reads the response line by line with reads that take the token: cancelling one aborts the connection at
+        /// once (Select-Object -First, Ctrl+C, a time-out), where disposing a StreamReader's half-read response made the
+        /// handler drain the rest of the answer for up to 2 s while the server went on generating it.
+        /// </summary>
+        private sealed class SseLineReader
+        {
+            private readonly Stream _stream;
+            private readonly Decoder _decoder;
+            private readonly byte[] _bytes = new byte[16384];
+            private readonly char[] _chars = new char[16386];
+            private readonly StringBuilder _buffer = new();
+            private int _scanned;
+            private bool _ended;
+
+            public SseLineReader(Stream stream, Encoding encoding)
+            {
+                _stream = stream;
+                _decoder = encoding.GetDecoder();
+            }
+
+            /// <summary>The next line without its end (\n or \r\n); null at the end of the stream.</summary>
+            public async Task<string?> ReadLineAsync(CancellationToken token)
+            {
+                while (true)
+                {
+                    for (int i = _scanned; i < _buffer.Length; i++)
+                    {
+                        if (_buffer[i] != '\n') continue;
+                        string line = _buffer.ToString(0, i > 0 && _buffer[i - 1] == '\r' ? i - 1 : i);
+                        _buffer.Remove(0, i + 1);
+                        _scanned = 0;
+                        return line;
+                    }
+                    _scanned = _buffer.Length;
+                    if (_ended)
+                    {
+                        if (_buffer.Length == 0) return null;
+                        string last = _buffer.ToString();
+                        _buffer.Clear();
+                        _scanned = 0;
+                        return last;
+                    }
+                    await FillAsync(token).ConfigureAwait(false);
+                }
+            }
+
+            public async Task<string> ReadToEndAsync(CancellationToken token)
+            {
+                while (!_ended) await FillAsync(token).ConfigureAwait(false);
+                string all = _buffer.ToString();
+                _buffer.Clear();
+                return all;
+            }
+
+            private async Task FillAsync(CancellationToken token)
+            {
+                int n = await _stream.ReadAsync(_bytes, 0, _bytes.Length, token).ConfigureAwait(false);
+                int c = _decoder.GetChars(_bytes, 0, n, _chars, 0, flush: n == 0);
+                _buffer.Append(_chars, 0, c);
+                if (n == 0) _ended = true;
             }
         }
 
