@@ -63,6 +63,28 @@ public sealed class SettingsReliabilityTests : IDisposable
     }
 
     [Fact]
+    public void Writers_racing_to_create_the_first_file_all_succeed()
+    {
+        for (int round = 0; round < 20; round++)
+        {
+            string folder = Path.Combine(_folder, "round" + round);
+            var errors = new ConcurrentQueue<Exception>();
+            using var start = new Barrier(6);
+            var threads = Enumerable.Range(0, 6).Select(w => new Thread(() =>
+            {
+                start.SignalAndWait();
+                try { new SettingsStore(folder).Save(Chain(w, round)); }
+                catch (Exception e) { errors.Enqueue(e); }
+            })).ToList();
+            threads.ForEach(t => t.Start());
+            threads.ForEach(t => t.Join());
+            Assert.Empty(errors);
+            Assert.Equal(2, new SettingsStore(folder).Load().Providers.Count);
+            Assert.Empty(Directory.GetFiles(folder, "*.tmp"));
+        }
+    }
+
+    [Fact]
     public void A_folder_that_cannot_be_created_is_a_clear_error_and_nothing_is_written()
     {
         Directory.CreateDirectory(_folder);
