@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.ComponentModel;
+using System.Diagnostics;
 using System.IO;
 using System.Text;
 using System.Threading;
@@ -18,11 +19,12 @@ namespace Ultra.DockerModel
     }
 
     /// <summary>
-    /// Runs <c>docker</c> from PATH through CliWrap: arguments as a list (never a shell), stdin closed at once (the
+    /// Runs <c>docker</c> from PATH: arguments as a list escaped by CliWrap (never a shell), stdin closed at once (the
     /// plugin reads a redirected stdin to its end), and the whole process tree killed on cancellation.
     /// </summary>
     public sealed class DockerCli
     {
+        private static readonly UTF8Encoding Utf8 = new(false);
         private readonly IReadOnlyDictionary<string, string?> _environment;
 
         /// <param name="executable">The docker client; <c>docker</c> resolves through PATH as on a user's machine.</param>
@@ -41,20 +43,22 @@ namespace Ultra.DockerModel
         /// <summary>Runs to the end and returns both streams as text.</summary>
         public async Task<CliResult> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
         {
-            var stdout = new StringBuilder();
-            var stderr = new StringBuilder();
-            int exit = await ExecuteAsync(arguments, PipeTarget.ToStringBuilder(stdout, Encoding.UTF8),
-                PipeTarget.ToStringBuilder(stderr, Encoding.UTF8), cancellationToken).ConfigureAwait(false);
-            return new CliResult { ExitCode = exit, StandardOutput = stdout.ToString(), StandardError = stderr.ToString() };
+            var stdout = new MemoryStream();
+            var (exit, stderr) = await ExecuteAsync(arguments, (s, t) => s.CopyToAsync(stdout, 81920, t), cancellationToken).ConfigureAwait(false);
+            return new CliResult { ExitCode = exit, StandardOutput = Utf8.GetString(stdout.ToArray()), StandardError = stderr };
         }
 
         /// <summary>Runs with stdout handed line by line to <paramref name="onLine"/>; returns the exit code and stderr.</summary>
         public async Task<CliResult> RunLinesAsync(IReadOnlyList<string> arguments, Action<string> onLine, CancellationToken cancellationToken)
         {
-            var stderr = new StringBuilder();
-            int exit = await ExecuteAsync(arguments, PipeTarget.ToDelegate(onLine, Encoding.UTF8),
-                PipeTarget.ToStringBuilder(stderr, Encoding.UTF8), cancellationToken).ConfigureAwait(false);
-            return new CliResult { ExitCode = exit, StandardError = stderr.ToString() };
+            async Task ReadLines(Stream stdout, CancellationToken token)
+            {
+                using var reader = new StreamReader(stdout, Utf8, false, 4096, leaveOpen: true);
+                string? line;
+                while ((line = await reader.ReadLineAsync().WithCancellation(token).ConfigureAwait(false)) != null) onLine(line);
+            }
+            var (exit, stderr) = await ExecuteAsync(arguments, ReadLines, cancellationToken).ConfigureAwait(false);
+            return new CliResult { ExitCode = exit, StandardError = stderr };
         }
 
         /// <summary>Runs with the raw stdout stream handed to <paramref name="readStdout"/> as it is produced.</summary>
@@ -62,46 +66,107 @@ namespace Ultra.DockerModel
         public async Task<CliResult> RunStreamAsync(IReadOnlyList<string> arguments, Func<Stream, CancellationToken, Task> readStdout,
             CancellationToken cancellationToken, string? standardInput = null)
         {
-            var stderr = new StringBuilder();
-            int exit = await ExecuteAsync(arguments, PipeTarget.Create(readStdout),
-                PipeTarget.ToStringBuilder(stderr, Encoding.UTF8), cancellationToken, standardInput).ConfigureAwait(false);
-            return new CliResult { ExitCode = exit, StandardError = stderr.ToString() };
+            var (exit, stderr) = await ExecuteAsync(arguments, readStdout, cancellationToken, standardInput).ConfigureAwait(false);
+            return new CliResult { ExitCode = exit, StandardError = stderr };
         }
 
-        private async Task<int> ExecuteAsync(IReadOnlyList<string> arguments, PipeTarget stdout, PipeTarget stderr, CancellationToken cancellationToken,
-            string? standardInput = null)
+        // The process is run here rather than by CliWrap's ExecuteAsync: in CliWrap 3.10.5's netstandard2.0 build (the one
+        // this module loads) that method waits through a polyfilled Task.WhenEach whose ManualResetValueTaskSourceCore
+        // is not thread-safe, and under concurrent calls it can miss its wake-up and hang forever after the process has
+        // exited (seen in the 16 x 100 load test). CliWrap still builds the argument string (its escaping, no shell).
+        private async Task<(int ExitCode, string StandardError)> ExecuteAsync(IReadOnlyList<string> arguments,
+            Func<Stream, CancellationToken, Task> readStdout, CancellationToken cancellationToken, string? standardInput = null)
         {
-            var command = Cli.Wrap(Executable)
-                .WithArguments(arguments)
-                .WithEnvironmentVariables(_environment)
-                .WithStandardInputPipe(standardInput is null ? PipeSource.Null : PipeSource.FromString(standardInput, new UTF8Encoding(false)))
-                .WithStandardOutputPipe(stdout)
-                .WithStandardErrorPipe(stderr)
-                .WithValidation(CommandResultValidation.None);
-            CommandTask<CommandResult> task;
+            var info = new ProcessStartInfo(Executable, Cli.Wrap(Executable).WithArguments(arguments).Arguments)
+            {
+                UseShellExecute = false,
+                CreateNoWindow = true,
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            foreach (var pair in _environment)
+            {
+                if (pair.Value is null) info.Environment.Remove(pair.Key);
+                else info.Environment[pair.Key] = pair.Value;
+            }
+            using var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+            var exited = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            process.Exited += (_, _) => exited.TrySetResult(true);
             try
             {
-                task = command.ExecuteAsync(CancellationToken.None, CancellationToken.None);
+                if (!process.Start()) throw new DockerNotInstalledException(Executable);
             }
-            catch (Exception e) when (e is Win32Exception || e is FileNotFoundException || e.InnerException is Win32Exception)
+            catch (Exception e) when (e is Win32Exception || e is FileNotFoundException)
             {
                 throw new DockerNotInstalledException(Executable, e);
             }
+            int pid = process.Id;
+            if (process.HasExited) exited.TrySetResult(true);
 
-            // Kill the tree ourselves: docker runs the plugin as a child, and killing only docker would orphan it.
-            using (cancellationToken.Register(() => ProcessTree.Kill(task.ProcessId)))
+            // Any failure below (a reader that throws, a cancellation) ends the whole tree: docker runs the plugin
+            // as its child, and killing only docker would orphan it.
+            using var panic = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using (panic.Token.Register(() => ProcessTree.Kill(pid)))
             {
+                var stdin = WriteStdinAsync(process.StandardInput, standardInput);
+                var stderr = new MemoryStream();
+                var stderrTask = process.StandardError.BaseStream.CopyToAsync(stderr, 81920, panic.Token);
+                var stdoutTask = ReadAllAsync(process.StandardOutput.BaseStream, readStdout, panic.Token);
                 try
                 {
-                    // Do not wait on the pipes once cancelled: an orphan holding them open must not hang the caller.
-                    var result = await task.Task.WithCancellation(cancellationToken).ConfigureAwait(false);
-                    cancellationToken.ThrowIfCancellationRequested();
-                    return result.ExitCode;
+                    await stdoutTask.ConfigureAwait(false);
+                    await stderrTask.ConfigureAwait(false);
+                    await exited.Task.ConfigureAwait(false);
+                    await stdin.ConfigureAwait(false);
+                }
+                catch (Exception) when (!panic.IsCancellationRequested)
+                {
+                    panic.Cancel();
+                    await exited.Task.ConfigureAwait(false);
+                    if (!cancellationToken.IsCancellationRequested) throw;
                 }
                 catch (Exception) when (cancellationToken.IsCancellationRequested)
                 {
+                    // the reader saw the cancellation first
+                }
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    await exited.Task.ConfigureAwait(false);
                     throw new OperationCanceledException(cancellationToken);
                 }
+                process.WaitForExit(); // exit code and the end of the exit handling
+                return (process.ExitCode, Utf8.GetString(stderr.ToArray()));
+            }
+        }
+
+        // The consumer may stop reading early; the rest is drained so the child never blocks on a full pipe.
+        private static async Task ReadAllAsync(Stream stdout, Func<Stream, CancellationToken, Task> readStdout, CancellationToken token)
+        {
+            await readStdout(stdout, token).ConfigureAwait(false);
+            await stdout.CopyToAsync(Stream.Null, 81920, token).ConfigureAwait(false);
+        }
+
+        // Stdin is closed at once when there is no input: the plugin reads a redirected stdin to its end.
+        private static async Task WriteStdinAsync(StreamWriter stdin, string? text)
+        {
+            try
+            {
+                if (text != null)
+                {
+                    byte[] bytes = Utf8.GetBytes(text);
+                    await stdin.BaseStream.WriteAsync(bytes, 0, bytes.Length).ConfigureAwait(false);
+                    await stdin.BaseStream.FlushAsync().ConfigureAwait(false);
+                }
+            }
+            catch (IOException)
+            {
+                // The process ended before reading all of it (it failed early): its exit code and stderr tell why.
+            }
+            finally
+            {
+                try { stdin.Close(); }
+                catch (IOException) { }
             }
         }
     }

@@ -65,7 +65,7 @@ namespace Ultra.DockerModel
             var args = force ? new[] { "model", "rm", "--force", model } : new[] { "model", "rm", model };
             InstalledModels.ForgetAll(); // by id, tag or untag: simplest to check again before the next CLI run
             var result = await RunCheckedAsync(args, model, cancellationToken).ConfigureAwait(false);
-            return result.StandardOutput.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+            return result.StandardOutput.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !DockerCliNoise.IsNoiseLine(l)).ToList();
         }
 
         /// <summary>What is installed and running. Never throws for a missing docker, plugin or runner: it reports them.</summary>

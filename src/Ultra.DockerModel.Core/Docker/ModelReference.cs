@@ -10,7 +10,8 @@ namespace Ultra.DockerModel
     public static class ModelReference
     {
         // Characters a registry reference can hold; anything else (spaces, quotes, ; | $ ` &) is refused before a process starts.
-        private static readonly Regex Valid = new(@"^[A-Za-z0-9][A-Za-z0-9._\-/:@]{0,510}$", RegexOptions.CultureInvariant);
+        // \z, not $: "$" also matches before a final "\n", which let "ai/smollm2\n" through.
+        private static readonly Regex Valid = new(@"^[A-Za-z0-9][A-Za-z0-9._\-/:@]{0,510}\z", RegexOptions.CultureInvariant);
         private static readonly Regex Digest = new(@"^(sha256:)?[0-9a-f]{12}([0-9a-f]{52})?$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
 
         public static bool IsValid(string? reference) => reference != null && Valid.IsMatch(reference);

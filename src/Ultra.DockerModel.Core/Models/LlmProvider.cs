@@ -20,7 +20,7 @@ namespace Ultra.DockerModel
     /// <summary>One entry of the fallback chain. Holds the NAME of the environment variable with the API key, never the key.</summary>
     public sealed class LlmProvider
     {
-        private static readonly Regex EnvName = new(@"^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant);
+        private static readonly Regex EnvName = new(@"^[A-Za-z_][A-Za-z0-9_]*\z", RegexOptions.CultureInvariant);
 
         public string Name { get; set; } = "";
         public LlmProviderKind Kind { get; set; }

@@ -77,7 +77,8 @@ namespace Ultra.DockerModel.Providers
             return text.Substring(0, release);
         }
 
-        private sealed class CountingFallback : DecoderFallback
+        /// <summary>Replaces each invalid UTF-8 sequence with U+FFFD and counts them (the HTTP transport uses it too).</summary>
+        internal sealed class CountingFallback : DecoderFallback
         {
             public int Count;
             public override int MaxCharCount => 1;

@@ -42,11 +42,8 @@ namespace Ultra.DockerModel.Providers
             if (!ChatRequest.IsPlainPrompt(list, options))
                 throw new DockerModelException(ErrorKind.InvalidInvocation,
                     "The docker CLI transport carries a single prompt only; a system prompt, temperature, max tokens or history need the HTTP transport.");
-            // An empty prompt makes `docker model run` start its interactive chat (or fail without a terminal), and
-            // the CLI trims whitespace, so nothing would reach the model.
-            if (string.IsNullOrWhiteSpace(list[0].Text))
-                throw new DockerModelException(ErrorKind.InvalidInvocation,
-                    "The prompt is empty: 'docker model run' would start an interactive chat instead of answering. Give a prompt or pipe text in.");
+            if (CliPrompt.Problem(list[0].Text) is { } problem)
+                throw new DockerModelException(ErrorKind.InvalidInvocation, problem + " Use the HTTP transport (-Transport Http) for this prompt.");
             var channel = Channel.CreateUnbounded<ChatResponseUpdate>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var run = RunAsync(list[0].Text, channel.Writer, stop.Token);
@@ -132,14 +129,36 @@ namespace Ultra.DockerModel.Providers
             bool answered = false;
             using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             bool autoPullStarted = false;
-            var head = new List<byte>(); // the first bytes, until they are known not to be the CLI's auto-pull notice
+            // The first bytes, held until they are known to be the answer: the CLI may first print the runner's
+            // auto-install lines (skipped) or its auto-pull notice (refused).
+            var head = new List<byte>();
 
-            void Emit(byte[] bytes, int count)
+            void Emit(byte[] bytes, int offset, int count)
             {
-                string text = decoder.Push(bytes, 0, count);
+                string text = decoder.Push(bytes, offset, count);
                 if (text.Length == 0) return;
                 answered = true;
                 writer.TryWrite(new ChatResponseUpdate(ChatRole.Assistant, text));
+            }
+
+            // Skips whole noise lines; returns where the answer starts, -1 to wait for more, -2 for the auto-pull notice.
+            int AnswerStart(bool atEnd)
+            {
+                string text = Encoding.UTF8.GetString(head.ToArray());
+                int pos = 0;
+                while (true)
+                {
+                    int nl = text.IndexOf('\n', pos);
+                    string line = nl < 0 ? text.Substring(pos) : text.Substring(pos, nl - pos);
+                    if (nl >= 0 && DockerCliNoise.IsNoiseLine(line))
+                    {
+                        pos = nl + 1; // ASCII only: as many bytes as characters
+                        continue;
+                    }
+                    if (line.StartsWith(AutoPullNotice, StringComparison.Ordinal)) return -2;
+                    if (nl < 0 && !atEnd && (AutoPullNotice.StartsWith(line, StringComparison.Ordinal) || DockerCliNoise.CouldBecomeNoiseLine(line))) return -1;
+                    return pos;
+                }
             }
 
             async Task Read(Stream stdout, CancellationToken token)
@@ -150,22 +169,23 @@ namespace Ultra.DockerModel.Providers
                 {
                     if (head == null)
                     {
-                        Emit(buffer, n);
+                        Emit(buffer, 0, n);
                         continue;
                     }
                     head.AddRange(new ArraySegment<byte>(buffer, 0, n));
-                    string start = Encoding.UTF8.GetString(head.ToArray(), 0, Math.Min(head.Count, AutoPullNotice.Length));
-                    if (start == AutoPullNotice)
+                    int start = AnswerStart(atEnd: false);
+                    if (start == -2)
                     {
                         autoPullStarted = true; // refuse the silent download: stop the CLI before it gets far
                         abort.Cancel();
                         return;
                     }
-                    if (AutoPullNotice.StartsWith(start, StringComparison.Ordinal)) continue;
-                    Emit(head.ToArray(), head.Count);
+                    if (start == -1) continue;
+                    Emit(head.ToArray(), start, head.Count - start);
                     head = null;
                 }
-                if (head is { Count: > 0 }) Emit(head.ToArray(), head.Count);
+                if (head is { Count: > 0 } && AnswerStart(atEnd: true) is int rest && rest >= 0)
+                    Emit(head.ToArray(), rest, head.Count - rest);
             }
 
             try

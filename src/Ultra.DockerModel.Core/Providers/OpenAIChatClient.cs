@@ -69,33 +69,35 @@ namespace Ultra.DockerModel.Providers
             using (response)
             {
                 if (!response.IsSuccessStatusCode)
-                    throw HttpErrors.FromResponse(response.StatusCode, await response.Content.ReadAsStringAsync().ConfigureAwait(false),
+                    throw HttpErrors.FromResponse(response.StatusCode, MaskKey(await response.Content.ReadAsStringAsync().ConfigureAwait(false)),
                         response.Headers.RetryAfter, _model, _isDockerModelRunner, _apiKeyVariable, Authority);
 
                 using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
-                using var reader = new StreamReader(stream, new UTF8Encoding(false));
+                var invalid = new CliAnswerDecoder.CountingFallback();
+                var reader = new SseLineReader(stream, Encoding.GetEncoding("utf-8", EncoderFallback.ReplacementFallback, invalid));
                 bool sse = response.Content.Headers.ContentType?.MediaType == "text/event-stream";
                 if (!sse)
                 {
-                    string whole;
+                    string text;
                     try
                     {
-                        whole = await reader.ReadToEndAsync().WithCancellation(cancellationToken).ConfigureAwait(false);
+                        text = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
                     }
                     catch (Exception e) when (e is IOException || e is HttpRequestException)
                     {
                         throw new DockerModelException(ErrorKind.ServerError, $"The connection to {_chatCompletions.Host} broke before the answer: {e.Message}") { Model = _model };
                     }
-                    ChatResponseUpdate answer;
+                    ChatResponseUpdate whole;
                     try
                     {
-                        answer = ParseWhole(whole);
+                        whole = ParseWhole(text);
                     }
                     catch (Exception e) when (e is JsonException || e is KeyNotFoundException || e is InvalidOperationException || e is IndexOutOfRangeException || e is FormatException)
                     {
-                        throw Malformed(false, e, whole);
+                        throw Malformed(false, e, text);
                     }
-                    yield return answer;
+                    if (invalid.Count > 0) whole.AdditionalProperties = InvalidUtf8(invalid.Count);
+                    yield return whole;
                     yield break;
                 }
                 bool any = false;
@@ -104,7 +106,7 @@ namespace Ultra.DockerModel.Providers
                     string? line;
                     try
                     {
-                        line = await reader.ReadLineAsync().WithCancellation(cancellationToken).ConfigureAwait(false);
+                        line = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
                     }
                     catch (Exception e) when (e is IOException || e is HttpRequestException)
                     {
@@ -118,7 +120,12 @@ namespace Ultra.DockerModel.Providers
                     }
                     if (!line.StartsWith("data:", StringComparison.Ordinal)) continue;
                     string data = line.Substring(5).Trim();
-                    if (data == "[DONE]") yield break;
+                    if (data == "[DONE]")
+                    {
+                        // Reported like the CLI transport does (the server sent bytes that are not UTF-8; each became U+FFFD).
+                        if (invalid.Count > 0) yield return new ChatResponseUpdate { Role = ChatRole.Assistant, ModelId = _model, AdditionalProperties = InvalidUtf8(invalid.Count) };
+                        yield break;
+                    }
                     var update = ParseChunk(data, any);
                     if (update is null) continue;
                     any = true;
@@ -133,6 +140,75 @@ namespace Ultra.DockerModel.Providers
             new(any ? ErrorKind.StreamInterrupted : ErrorKind.ServerError,
                 $"{Authority} sent a malformed answer {(any ? "part-way through" : "before any text")}: {e.Message}",
                 raw.Length > 2000 ? raw.Substring(0, 2000) + "..." : raw, e) { Model = _model };
+
+        /// <summary>
+        /// Reads the response line by line with reads that take the token: cancelling one aborts the connection at
+        /// once (Select-Object -First, Ctrl+C, a time-out), where disposing a StreamReader's half-read response made the
+        /// handler drain the rest of the answer for up to 2 s while the server went on generating it.
+        /// </summary>
+        private sealed class SseLineReader
+        {
+            private readonly Stream _stream;
+            private readonly Decoder _decoder;
+            private readonly byte[] _bytes = new byte[16384];
+            private readonly char[] _chars = new char[16386];
+            private readonly StringBuilder _buffer = new();
+            private int _scanned;
+            private bool _ended;
+
+            public SseLineReader(Stream stream, Encoding encoding)
+            {
+                _stream = stream;
+                _decoder = encoding.GetDecoder();
+            }
+
+            /// <summary>The next line without its end (\n or \r\n); null at the end of the stream.</summary>
+            public async Task<string?> ReadLineAsync(CancellationToken token)
+            {
+                while (true)
+                {
+                    for (int i = _scanned; i < _buffer.Length; i++)
+                    {
+                        if (_buffer[i] != '\n') continue;
+                        string line = _buffer.ToString(0, i > 0 && _buffer[i - 1] == '\r' ? i - 1 : i);
+                        _buffer.Remove(0, i + 1);
+                        _scanned = 0;
+                        return line;
+                    }
+                    _scanned = _buffer.Length;
+                    if (_ended)
+                    {
+                        if (_buffer.Length == 0) return null;
+                        string last = _buffer.ToString();
+                        _buffer.Clear();
+                        _scanned = 0;
+                        return last;
+                    }
+                    await FillAsync(token).ConfigureAwait(false);
+                }
+            }
+
+            public async Task<string> ReadToEndAsync(CancellationToken token)
+            {
+                while (!_ended) await FillAsync(token).ConfigureAwait(false);
+                string all = _buffer.ToString();
+                _buffer.Clear();
+                return all;
+            }
+
+            private async Task FillAsync(CancellationToken token)
+            {
+                int n = await _stream.ReadAsync(_bytes, 0, _bytes.Length, token).ConfigureAwait(false);
+                int c = _decoder.GetChars(_bytes, 0, n, _chars, 0, flush: n == 0);
+                _buffer.Append(_chars, 0, c);
+                if (n == 0) _ended = true;
+            }
+        }
+
+        // Some servers quote the key they refused ("Incorrect API key provided: sk-..."): it must not reach an error record.
+        private string MaskKey(string text) => string.IsNullOrEmpty(_apiKey) ? text : text.Replace(_apiKey, "***");
+
+        private static AdditionalPropertiesDictionary InvalidUtf8(int count) => new() { ["InvalidUtf8Sequences"] = count };
 
         private HttpContent Body(IEnumerable<ChatMessage> messages, ChatOptions? options)
         {

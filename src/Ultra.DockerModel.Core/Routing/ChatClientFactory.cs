@@ -27,10 +27,12 @@ namespace Ultra.DockerModel.Routing
             if (provider.Transport == LlmTransport.Cli && !plain)
                 throw new DockerModelException(ErrorKind.InvalidInvocation,
                     "-Transport Cli cannot carry a system prompt, temperature, max tokens or a conversation: the docker CLI has no way to pass them. Use -Transport Http.");
-            if (provider.Transport == LlmTransport.Cli || (provider.Transport == LlmTransport.Auto && plain))
+            // The CLI refuses (InvalidInvocation) a prompt it would rewrite; Auto sends such a prompt over HTTP instead.
+            string? cliProblem = plain ? CliPrompt.Problem(messages[0].Text) : null;
+            if (provider.Transport == LlmTransport.Cli || (provider.Transport == LlmTransport.Auto && plain && cliProblem is null))
                 return new DockerCliChatClient(Docker.Cli, model);
 
-            string endpoint = provider.Endpoint ?? await RunnerEndpoint.ResolveAsync(Docker, cancellationToken).ConfigureAwait(false);
+            string endpoint = provider.Endpoint ?? await RunnerEndpoint.ResolveAsync(Docker, cancellationToken, cliProblem).ConfigureAwait(false);
             return new OpenAIChatClient(endpoint, model, null, isDockerModelRunner: true);
         }
 

@@ -21,7 +21,7 @@ namespace Ultra.DockerModel.Routing
         private static readonly string DesktopTcp = $"http://{DesktopTcpHost}:{DesktopTcpPort}/engines/v1";
 
         /// <summary>The base URL; throws when there is none (EndpointRequired) or the runner cannot be used at all.</summary>
-        public static async Task<string> ResolveAsync(DockerModelClient docker, CancellationToken cancellationToken)
+        public static async Task<string> ResolveAsync(DockerModelClient docker, CancellationToken cancellationToken, string? why = null)
         {
             string? host = Environment.GetEnvironmentVariable("MODEL_RUNNER_HOST");
             if (!string.IsNullOrWhiteSpace(host))
@@ -42,7 +42,7 @@ namespace Ultra.DockerModel.Routing
                 // Docker Desktop always reports its socket-relative path; host TCP, when enabled, is on this port.
                 : status.Kind == "Docker Desktop" && await ListensAsync(DesktopTcpHost, DesktopTcpPort, cancellationToken).ConfigureAwait(false) ? DesktopTcp
                 : null;
-            if (url is null) throw Missing();
+            if (url is null) throw Missing(why);
             _cached = (docker, url, DateTime.UtcNow);
             return url;
         }
@@ -64,8 +64,10 @@ namespace Ultra.DockerModel.Routing
             return connect.Status == TaskStatus.RanToCompletion;
         }
 
-        public static DockerModelException Missing() => new(ErrorKind.EndpointRequired,
-            "This call needs Docker Model Runner's HTTP API (a system prompt, temperature, max tokens, a conversation or -Transport Http), " +
+        /// <param name="why">Why the CLI cannot carry this call, when it is the prompt itself (see CliPrompt).</param>
+        public static DockerModelException Missing(string? why = null) => new(ErrorKind.EndpointRequired,
+            (why is null ? "" : why + " ") +
+            "This call needs Docker Model Runner's HTTP API (a system prompt, temperature, max tokens, a conversation, a prompt the CLI would rewrite, or -Transport Http), " +
             "but no TCP endpoint is reachable. Enable it with 'docker desktop enable model-runner --tcp 12434' (Docker Desktop), " +
             "or set MODEL_RUNNER_HOST (for example http://localhost:12434); options are never dropped silently.");
     }

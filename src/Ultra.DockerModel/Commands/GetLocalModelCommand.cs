@@ -19,6 +19,8 @@ namespace Ultra.DockerModel.Commands
 
         protected override void ProcessRecord()
         {
+            string[]? names = Name is null ? null : ModelSelection.ValidNames(Name, (name, e) => WriteError(ToErrorRecord(e, name)));
+            if (names is { Length: 0 }) return; // every name was refused: no need to ask docker
             try
             {
                 _models ??= Run(token => Docker.ListAsync(token));
@@ -27,12 +29,12 @@ namespace Ultra.DockerModel.Commands
             {
                 ThrowTerminatingError(ToErrorRecord(e, null));
             }
-            if (Name is null)
+            if (names is null)
             {
                 foreach (var model in _models!) Write(model);
                 return;
             }
-            foreach (string name in Name)
+            foreach (string name in names)
             {
                 try
                 {

@@ -144,6 +144,8 @@ namespace Ultra.DockerModel.Commands
                     ?? throw new DockerModelException(ErrorKind.InvalidInvocation,
                         $"There is no provider named '{Provider}'. See Get-LlmProviderFallback for the configured ones.");
                 chain = new List<LlmProvider> { Override(named) };
+                // -Model replaces the entry's model: a Docker model name is checked here, before any request or process.
+                if (Model != null && named.Kind == LlmProviderKind.DockerModelRunner) ModelReference.Validate(Model);
             }
             else if (Model != null)
             {

@@ -34,6 +34,8 @@ namespace Ultra.DockerModel.Commands
                 foreach (var model in InputObject) Remove(model, model.Name);
                 return;
             }
+            string[] names = ModelSelection.ValidNames(Name, (name, e) => WriteError(ToErrorRecord(e, name)));
+            if (names.Length == 0) return; // every name was refused: no need to ask docker
             try
             {
                 _installed ??= Run(token => Docker.ListAsync(token));
@@ -42,7 +44,7 @@ namespace Ultra.DockerModel.Commands
             {
                 ThrowTerminatingError(ToErrorRecord(e, null));
             }
-            foreach (string name in Name)
+            foreach (string name in names)
             {
                 try
                 {

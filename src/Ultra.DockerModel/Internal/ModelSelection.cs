@@ -7,6 +7,21 @@ namespace Ultra.DockerModel.Commands
     /// <summary>Picks installed models by the names users type: wildcards, short names (<c>smollm2</c>), full tags or ids.</summary>
     internal static class ModelSelection
     {
+        /// <summary>
+        /// The names worth listing the models for: an invalid plain name (not a wildcard) gets its InvalidModelName
+        /// error through <paramref name="reject"/> here, before any docker process starts.
+        /// </summary>
+        public static string[] ValidNames(IEnumerable<string> names, System.Action<string, DockerModelException> reject)
+        {
+            var valid = new List<string>();
+            foreach (string name in names)
+            {
+                if (WildcardPattern.ContainsWildcardCharacters(name) || ModelReference.IsValid(name)) valid.Add(name);
+                else reject(name, new InvalidModelNameException(name));
+            }
+            return valid.ToArray();
+        }
+
         public static IReadOnlyList<LocalModel> Select(IReadOnlyList<LocalModel> models, string name)
         {
             if (!WildcardPattern.ContainsWildcardCharacters(name))
