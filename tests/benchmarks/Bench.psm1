@@ -33,7 +33,7 @@ function Get-Summary {
     }
 }
 
-function Write-Progress2([string] $Message) {
+function Write-BenchLine([string] $Message) {
     # Progress lines go to the host, so the build log shows where the run is.
     Write-Host ("[bench {0:HH:mm:ss}] {1}" -f (Get-Date), $Message)
 }
@@ -142,5 +142,5 @@ function ConvertTo-ResultTable {
     $lines
 }
 
-Export-ModuleMember -Function Get-Median, Get-Quantile, Get-Summary, Write-Progress2, New-DockerRunStartInfo, Measure-RawFirstByte,
+Export-ModuleMember -Function Get-Median, Get-Quantile, Get-Summary, Write-BenchLine, New-DockerRunStartInfo, Measure-RawFirstByte,
     Measure-ProcessWallTime, Get-MachineInfo, Format-Number, ConvertTo-ResultTable

@@ -40,7 +40,7 @@ $results = [System.Collections.Generic.List[object]]::new()
 $machine = Get-MachineInfo
 function Get-LoadAverage { if (Test-Path /proc/loadavg) { ((Get-Content /proc/loadavg) -split ' ')[0..2] -join ' ' } }
 $machine.LoadAtStart = Get-LoadAverage
-Write-Progress2 ("machine: {0} cores, {1} GB, {2}, {3}, pwsh {4}" -f $machine.Cores, $machine.MemoryGB, $machine.OS, $machine.DotnetRuntime, $machine.Pwsh)
+Write-BenchLine ("machine: {0} cores, {1} GB, {2}, {3}, pwsh {4}" -f $machine.Cores, $machine.MemoryGB, $machine.OS, $machine.DotnetRuntime, $machine.Pwsh)
 
 function Add-Row {
     param([int] $Id, [string] $Measure, $Module, $Raw, $Ratio, $Added, [string] $Unit, [string] $AddedUnit = 'ms',
@@ -50,7 +50,7 @@ function Add-Row {
             Target = $Target; Met = $Met; Note = $Note; Detail = $Detail
         })
     $results.Add($row)
-    Write-Progress2 ("row {0} {1}: module {2}, raw {3}, ratio {4}, added {5}{6}" -f $Id, $Measure, (Format-Number $Module $Unit),
+    Write-BenchLine ("row {0} {1}: module {2}, raw {3}, ratio {4}, added {5}{6}" -f $Id, $Measure, (Format-Number $Module $Unit),
         (Format-Number $Raw $Unit), (Format-Number $Ratio ''), (Format-Number $Added $AddedUnit), $(if ($null -ne $Met) { " -> target $Target " + ($Met ? 'met' : 'NOT met') }))
 }
 
@@ -68,7 +68,7 @@ function Measure-ModuleFirstPiece {
 Import-Module $ModulePath
 $primary = $null; $backup = $null
 try {
-    Write-Progress2 'starting the stand-in runner (primary) and a second one (the OpenAI-compatible backup)'
+    Write-BenchLine 'starting the stand-in runner (primary) and a second one (the OpenAI-compatible backup)'
     $primary = Start-StandIn -Installed $Model
     Enable-StandIn $primary
     $backup = Start-StandIn -Installed $Model
@@ -84,7 +84,7 @@ try {
     # ---------------------------------------------------------------- 1. import
     if ($Rows -contains 1) {
         $n = N 13
-        Write-Progress2 "row 1: import cost, $n fresh pwsh with Import-Module vs $n bare fresh pwsh (interleaved)"
+        Write-BenchLine "row 1: import cost, $n fresh pwsh with Import-Module vs $n bare fresh pwsh (interleaved)"
         $bare = @('-NoLogo', '-NoProfile', '-NonInteractive', '-Command', '$null')
         $import = @('-NoLogo', '-NoProfile', '-NonInteractive', '-Command', "Import-Module '$($ModulePath.Replace("'", "''"))'")
         # In-process view of the same thing: the Import-Module call alone, timed inside a fresh pwsh.
@@ -107,7 +107,7 @@ try {
     # ---------------------------------------------------------------- 2. listing
     if ($Rows -contains 2) {
         $n = N 50
-        Write-Progress2 "row 2: listing, $n x Get-LocalModel vs $n x docker model ls --json | ConvertFrom-Json (interleaved, warm pwsh)"
+        Write-BenchLine "row 2: listing, $n x Get-LocalModel vs $n x docker model ls --json | ConvertFrom-Json (interleaved, warm pwsh)"
         $mod = [double[]]::new($n); $raw = [double[]]::new($n)
         $sw = [System.Diagnostics.Stopwatch]::new()
         for ($i = 0; $i -lt $n; $i++) {
@@ -130,7 +130,7 @@ try {
     if ($Rows -contains 3) {
         $n = N 41
         $null = Set-StandInConfig $primary @{ tokenDelayMs = 0; answerBytes = 0 }
-        Write-Progress2 "row 3: first piece, $n x Invoke-LocalLlm -Stream vs $n x first stdout byte of docker model run (interleaved)"
+        Write-BenchLine "row 3: first piece, $n x Invoke-LocalLlm -Stream vs $n x first stdout byte of docker model run (interleaved)"
         $mod = @(); $raw = @()
         for ($i = 0; $i -lt $n; $i++) {
             if ($i % 2) { $mod += (Measure-ModuleFirstPiece 'first piece' @{ Model = $Model }).First; $raw += Measure-RawFirstByte $Model 'first piece' }
@@ -149,7 +149,7 @@ try {
         $n = N 9
         $bytes = 4MB
         $null = Set-StandInConfig $primary @{ tokenDelayMs = 0; answerBytes = $bytes }
-        Write-Progress2 "row 4: streaming throughput, a $($bytes / 1MB) MB answer with no token delay, $n x -Stream | Measure-Object vs $n x & docker model run | Measure-Object"
+        Write-BenchLine "row 4: streaming throughput, a $($bytes / 1MB) MB answer with no token delay, $n x -Stream | Measure-Object vs $n x & docker model run | Measure-Object"
         $modMs = @(); $rawMs = @(); $pieces = @(); $lines = @(); $modCpu = @(); $rawCpu = @()
         $sw = [System.Diagnostics.Stopwatch]::new()
         $me = [System.Diagnostics.Process]::GetCurrentProcess()
@@ -182,7 +182,7 @@ try {
     if ($Rows -contains 5) {
         $n = N 21
         $null = Set-StandInConfig $primary @{ tokenDelayMs = 0; answerBytes = 0 }
-        Write-Progress2 "row 5: transports, $n x first piece over the CLI vs $n x over HTTP (MODEL_RUNNER_HOST)"
+        Write-BenchLine "row 5: transports, $n x first piece over the CLI vs $n x over HTTP (MODEL_RUNNER_HOST)"
         $cli = @(); $http = @()
         for ($i = 0; $i -lt $n; $i++) {
             $cli += (Measure-ModuleFirstPiece 'transport' @{ Model = $Model; Transport = 'Cli' }).First
@@ -198,7 +198,7 @@ try {
     if ($Rows -contains 6) {
         $n = N 21
         $firstN = N 5
-        Write-Progress2 "row 6: fallback from a stopped runner to an OpenAI-compatible backup: $firstN first calls, $n later calls (cool-down) vs $n direct calls"
+        Write-BenchLine "row 6: fallback from a stopped runner to an OpenAI-compatible backup: $firstN first calls, $n later calls (cool-down) vs $n direct calls"
         $null = Set-StandInConfig $primary @{ fault = 'not-running' }
         $backupEntry = @{ Name = 'backup'; Kind = 'OpenAICompatible'; Model = $Model; Endpoint = $backupEndpoint }
         $direct = @(); $firstCall = @(); $later = @()
@@ -232,7 +232,7 @@ try {
         $perWorker = 4
         $rounds = N 3
         $null = Set-StandInConfig $primary @{ tokenDelayMs = $delay; answerBytes = 0; fault = 'none' }
-        Write-Progress2 "row 7: concurrency 1, 2, 4, 8 workers x $perWorker calls (ForEach-Object -Parallel), tokenDelayMs $delay, $rounds rounds each"
+        Write-BenchLine "row 7: concurrency 1, 2, 4, 8 workers x $perWorker calls (ForEach-Object -Parallel), tokenDelayMs $delay, $rounds rounds each"
         $levels = [ordered]@{}
         foreach ($workers in 1, 2, 4, 8) {
             $rates = @(); $rawRates = @()
@@ -254,7 +254,7 @@ try {
                 }
             }
             $levels["$workers"] = @{ ModuleCallsPerSecond = (Get-Summary $rates); RawCallsPerSecond = (Get-Summary $rawRates) }
-            Write-Progress2 ("  {0} worker(s): module {1:N2} calls/s, raw docker model run {2:N2} calls/s" -f $workers, (Get-Median $rates), (Get-Median $rawRates))
+            Write-BenchLine ("  {0} worker(s): module {1:N2} calls/s, raw docker model run {2:N2} calls/s" -f $workers, (Get-Median $rates), (Get-Median $rawRates))
         }
         $one = $levels['1'].ModuleCallsPerSecond.Median
         foreach ($workers in 1, 2, 4, 8) {
@@ -271,7 +271,7 @@ try {
     if ($Rows -contains 8) {
         $n = N 5
         $bytes = 10MB
-        Write-Progress2 "row 8: memory, a $($bytes / 1MB) MB answer through -Stream | Measure-Object in a fresh pwsh ($n runs; raw & docker model run | Measure-Object for reference)"
+        Write-BenchLine "row 8: memory, a $($bytes / 1MB) MB answer through -Stream | Measure-Object in a fresh pwsh ($n runs; raw & docker model run | Measure-Object for reference)"
         $null = Set-StandInConfig $primary @{ tokenDelayMs = 0; answerBytes = 0; fault = 'none' }
         $script = Join-Path $PSScriptRoot 'Measure-Memory.ps1'
         $mod = @(); $raw = @(); $runs = @()
@@ -282,7 +282,7 @@ try {
                 $growth = if ($null -ne $j.PeakGrowthMB) { [double]$j.PeakGrowthMB } else { [double]$j.SampledGrowthMB }
                 if ($mode -eq 'Module') { $mod += $growth } else { $raw += $growth }
                 $runs += $j
-                Write-Progress2 ("  {0}: growth {1} MB (sampled {2} MB, {3} objects, {4} s)" -f $mode, $growth, $j.SampledGrowthMB, $j.Objects, $j.Seconds)
+                Write-BenchLine ("  {0}: growth {1} MB (sampled {2} MB, {3} objects, {4} s)" -f $mode, $growth, $j.SampledGrowthMB, $j.Objects, $j.Seconds)
             }
         }
         $null = Set-StandInConfig $primary @{ answerBytes = 0 }
@@ -331,6 +331,6 @@ Set-Content -LiteralPath $mdPath -Value $md -Encoding utf8
 Write-Host ''
 $table | ForEach-Object { Write-Host $_ }
 Write-Host ''
-Write-Progress2 ("done in {0:N0} s: {1}, {2}" -f $elapsed.TotalSeconds, $mdPath, $jsonPath)
+Write-BenchLine ("done in {0:N0} s: {1}, {2}" -f $elapsed.TotalSeconds, $mdPath, $jsonPath)
 $missed = @($results | Where-Object { $_.Met -eq $false })
-if ($missed) { Write-Progress2 ("targets not met: " + (($missed | ForEach-Object { "row $($_.Id) $($_.Measure)" }) -join '; ')) }
+if ($missed) { Write-BenchLine ("targets not met: " + (($missed | ForEach-Object { "row $($_.Id) $($_.Measure)" }) -join '; ')) }
