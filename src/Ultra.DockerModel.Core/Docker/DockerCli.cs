@@ -1,12 +1,13 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.ObjectModel;
 using System.ComponentModel;
 using System.Diagnostics;
 using System.IO;
+using System.Reflection;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
-using CliWrap;
 
 namespace Ultra.DockerModel
 {
@@ -19,12 +20,21 @@ namespace Ultra.DockerModel
     }
 
     /// <summary>
-    /// Runs <c>docker</c> from PATH: arguments as a list escaped by CliWrap (never a shell), stdin closed at once (the
-    /// plugin reads a redirected stdin to its end), and the whole process tree killed on cancellation.
+    /// Runs <c>docker</c> from PATH with System.Diagnostics.Process: arguments as a list (never a shell), stdin closed at
+    /// once (the plugin reads a redirected stdin to its end), and the whole process tree killed on cancellation.
     /// </summary>
+    /// <remarks>
+    /// Not CliWrap: its netstandard2.0 build (the one this netstandard2.0 module loads) awaits the process and its pipes
+    /// through a polyfilled ManualResetValueTaskSourceCore whose lazily created TaskCompletionSource is not thread-safe,
+    /// so a pipe and the process finishing at the same moment could lose the wake-up and hang the call for ever
+    /// (seen with 8 parallel Invoke-LocalLlm on 2 cores; see docs/benchmarks.md). This class needs only plain tasks.
+    /// </remarks>
     public sealed class DockerCli
     {
         private static readonly UTF8Encoding Utf8 = new(false);
+        // ProcessStartInfo.ArgumentList (.NET Core 2.1+, so pwsh 7) passes each argument untouched; netstandard2.0 does not
+        // show it, and Windows PowerShell 5.1 does not have it, where the arguments are quoted into one command line.
+        private static readonly PropertyInfo? ArgumentListProperty = typeof(ProcessStartInfo).GetProperty("ArgumentList");
         private readonly IReadOnlyDictionary<string, string?> _environment;
 
         /// <param name="executable">The docker client; <c>docker</c> resolves through PATH as on a user's machine.</param>
@@ -43,21 +53,21 @@ namespace Ultra.DockerModel
         /// <summary>Runs to the end and returns both streams as text.</summary>
         public async Task<CliResult> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
         {
-            var stdout = new MemoryStream();
-            var (exit, stderr) = await ExecuteAsync(arguments, (s, t) => s.CopyToAsync(stdout, 81920, t), cancellationToken).ConfigureAwait(false);
-            return new CliResult { ExitCode = exit, StandardOutput = Utf8.GetString(stdout.ToArray()), StandardError = stderr };
+            string stdout = "";
+            var (exit, stderr) = await ExecuteAsync(arguments, async (stream, _) => stdout = await ReadAllAsync(stream).ConfigureAwait(false),
+                cancellationToken).ConfigureAwait(false);
+            return new CliResult { ExitCode = exit, StandardOutput = stdout, StandardError = stderr };
         }
 
         /// <summary>Runs with stdout handed line by line to <paramref name="onLine"/>; returns the exit code and stderr.</summary>
         public async Task<CliResult> RunLinesAsync(IReadOnlyList<string> arguments, Action<string> onLine, CancellationToken cancellationToken)
         {
-            async Task ReadLines(Stream stdout, CancellationToken token)
+            var (exit, stderr) = await ExecuteAsync(arguments, async (stream, _) =>
             {
-                using var reader = new StreamReader(stdout, Utf8, false, 4096, leaveOpen: true);
+                using var reader = new StreamReader(stream, Utf8);
                 string? line;
-                while ((line = await reader.ReadLineAsync().WithCancellation(token).ConfigureAwait(false)) != null) onLine(line);
-            }
-            var (exit, stderr) = await ExecuteAsync(arguments, ReadLines, cancellationToken).ConfigureAwait(false);
+                while ((line = await reader.ReadLineAsync().ConfigureAwait(false)) != null) onLine(line);
+            }, cancellationToken).ConfigureAwait(false);
             return new CliResult { ExitCode = exit, StandardError = stderr };
         }
 
@@ -70,14 +80,110 @@ namespace Ultra.DockerModel
             return new CliResult { ExitCode = exit, StandardError = stderr };
         }
 
-        // The process is run here rather than by CliWrap's ExecuteAsync: in CliWrap 3.10.5's netstandard2.0 build (the one
-        // this module loads) that method waits through a polyfilled Task.WhenEach whose ManualResetValueTaskSourceCore
-        // is not thread-safe, and under concurrent calls it can miss its wake-up and hang forever after the process has
-        // exited (seen in the 16 x 100 load test). CliWrap still builds the argument string (its escaping, no shell).
-        private async Task<(int ExitCode, string StandardError)> ExecuteAsync(IReadOnlyList<string> arguments,
-            Func<Stream, CancellationToken, Task> readStdout, CancellationToken cancellationToken, string? standardInput = null)
+        private static async Task<string> ReadAllAsync(Stream stream)
         {
-            var info = new ProcessStartInfo(Executable, Cli.Wrap(Executable).WithArguments(arguments).Arguments)
+            using var reader = new StreamReader(stream, Utf8);
+            return await reader.ReadToEndAsync().ConfigureAwait(false);
+        }
+
+        private async Task<(int ExitCode, string StandardError)> ExecuteAsync(IReadOnlyList<string> arguments, Func<Stream, CancellationToken, Task> readStdout,
+            CancellationToken cancellationToken, string? standardInput = null)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var process = new Process { StartInfo = StartInfo(arguments), EnableRaisingEvents = true };
+            var exited = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            process.Exited += (_, _) => exited.TrySetResult(true);
+            try
+            {
+                process.Start();
+            }
+            catch (Exception e) when (e is Win32Exception || e is FileNotFoundException || e.InnerException is Win32Exception)
+            {
+                process.Dispose();
+                throw new DockerNotInstalledException(Executable, e);
+            }
+            int pid = process.Id;
+
+            var stdin = WriteStdinAsync(process, standardInput);
+            var stderr = ReadAllAsync(process.StandardError.BaseStream);
+            var stdout = ReadStdoutAsync(process, readStdout, cancellationToken);
+            var all = Task.WhenAll(stdin, stdout, stderr, exited.Task);
+
+            // Kill the tree ourselves: docker runs the plugin as a child, and killing only docker would orphan it.
+            using (cancellationToken.Register(() => ProcessTree.Kill(pid)))
+            {
+                try
+                {
+                    // Do not wait on the pipes once cancelled: an orphan holding them open must not hang the caller.
+                    await all.WithCancellation(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception) when (cancellationToken.IsCancellationRequested)
+                {
+                    // Release the handles once the killed tree is gone, and observe its late pipe errors.
+                    _ = all.ContinueWith(t => { _ = t.Exception; process.Dispose(); }, CancellationToken.None,
+                        TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                    throw new OperationCanceledException(cancellationToken);
+                }
+                catch (Exception)
+                {
+                    process.Dispose();
+                    throw;
+                }
+            }
+            using (process)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                return (process.ExitCode, await stderr.ConfigureAwait(false));
+            }
+        }
+
+        private static async Task ReadStdoutAsync(Process process, Func<Stream, CancellationToken, Task> readStdout, CancellationToken cancellationToken)
+        {
+            var stream = process.StandardOutput.BaseStream;
+            int pid = process.Id;
+            try
+            {
+                await readStdout(stream, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // A reader that gives up (or fails) must not leave the child blocked on a full pipe: kill it (the caller
+                // sees the exception once the process is gone).
+                ProcessTree.Kill(pid);
+                throw;
+            }
+            finally
+            {
+                // Closing our end means a child that still writes gets EPIPE instead of blocking.
+                stream.Dispose();
+            }
+        }
+
+        private static async Task WriteStdinAsync(Process process, string? text)
+        {
+            var stream = process.StandardInput.BaseStream;
+            try
+            {
+                if (text != null)
+                {
+                    byte[] bytes = Utf8.GetBytes(text);
+                    await stream.WriteAsync(bytes, 0, bytes.Length).ConfigureAwait(false);
+                    await stream.FlushAsync().ConfigureAwait(false);
+                }
+            }
+            catch (IOException)
+            {
+                // The process ended without reading all of it (broken pipe): nothing to deliver any more.
+            }
+            finally
+            {
+                try { stream.Dispose(); } catch (IOException) { }
+            }
+        }
+
+        private ProcessStartInfo StartInfo(IReadOnlyList<string> arguments)
+        {
+            var psi = new ProcessStartInfo(Executable)
             {
                 UseShellExecute = false,
                 CreateNoWindow = true,
@@ -85,89 +191,62 @@ namespace Ultra.DockerModel
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             };
+            if (ArgumentListProperty?.GetValue(psi) is Collection<string> list)
+                foreach (string a in arguments) list.Add(a);
+            else
+                psi.Arguments = CommandLine.Join(arguments);
             foreach (var pair in _environment)
             {
-                if (pair.Value is null) info.Environment.Remove(pair.Key);
-                else info.Environment[pair.Key] = pair.Value;
+                if (pair.Value is null) psi.Environment.Remove(pair.Key);
+                else psi.Environment[pair.Key] = pair.Value;
             }
-            using var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-            var exited = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            process.Exited += (_, _) => exited.TrySetResult(true);
-            try
-            {
-                if (!process.Start()) throw new DockerNotInstalledException(Executable);
-            }
-            catch (Exception e) when (e is Win32Exception || e is FileNotFoundException)
-            {
-                throw new DockerNotInstalledException(Executable, e);
-            }
-            int pid = process.Id;
-            if (process.HasExited) exited.TrySetResult(true);
+            return psi;
+        }
+    }
 
-            // Any failure below (a reader that throws, a cancellation) ends the whole tree: docker runs the plugin
-            // as its child, and killing only docker would orphan it.
-            using var panic = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            using (panic.Token.Register(() => ProcessTree.Kill(pid)))
+    /// <summary>Quotes arguments into one command line that CommandLineToArgvW (and .NET's own parser) splits back exactly.</summary>
+    internal static class CommandLine
+    {
+        public static string Join(IReadOnlyList<string> arguments)
+        {
+            var sb = new StringBuilder();
+            foreach (string a in arguments)
             {
-                var stdin = WriteStdinAsync(process.StandardInput, standardInput);
-                var stderr = new MemoryStream();
-                var stderrTask = process.StandardError.BaseStream.CopyToAsync(stderr, 81920, panic.Token);
-                var stdoutTask = ReadAllAsync(process.StandardOutput.BaseStream, readStdout, panic.Token);
-                try
-                {
-                    await stdoutTask.ConfigureAwait(false);
-                    await stderrTask.ConfigureAwait(false);
-                    await exited.Task.ConfigureAwait(false);
-                    await stdin.ConfigureAwait(false);
-                }
-                catch (Exception) when (!panic.IsCancellationRequested)
-                {
-                    panic.Cancel();
-                    await exited.Task.ConfigureAwait(false);
-                    if (!cancellationToken.IsCancellationRequested) throw;
-                }
-                catch (Exception) when (cancellationToken.IsCancellationRequested)
-                {
-                    // the reader saw the cancellation first
-                }
-                if (cancellationToken.IsCancellationRequested)
-                {
-                    await exited.Task.ConfigureAwait(false);
-                    throw new OperationCanceledException(cancellationToken);
-                }
-                process.WaitForExit(); // exit code and the end of the exit handling
-                return (process.ExitCode, Utf8.GetString(stderr.ToArray()));
+                if (sb.Length > 0) sb.Append(' ');
+                Append(sb, a);
             }
+            return sb.ToString();
         }
 
-        // The consumer may stop reading early; the rest is drained so the child never blocks on a full pipe.
-        private static async Task ReadAllAsync(Stream stdout, Func<Stream, CancellationToken, Task> readStdout, CancellationToken token)
+        private static void Append(StringBuilder sb, string argument)
         {
-            await readStdout(stdout, token).ConfigureAwait(false);
-            await stdout.CopyToAsync(Stream.Null, 81920, token).ConfigureAwait(false);
-        }
-
-        // Stdin is closed at once when there is no input: the plugin reads a redirected stdin to its end.
-        private static async Task WriteStdinAsync(StreamWriter stdin, string? text)
-        {
-            try
+            if (argument.Length > 0 && argument.IndexOfAny(new[] { ' ', '\t', '\n', '\v', '"' }) < 0)
             {
-                if (text != null)
+                sb.Append(argument);
+                return;
+            }
+            sb.Append('"');
+            int i = 0;
+            while (i < argument.Length)
+            {
+                int backslashes = 0;
+                while (i < argument.Length && argument[i] == '\\') { backslashes++; i++; }
+                if (i == argument.Length)
                 {
-                    byte[] bytes = Utf8.GetBytes(text);
-                    await stdin.BaseStream.WriteAsync(bytes, 0, bytes.Length).ConfigureAwait(false);
-                    await stdin.BaseStream.FlushAsync().ConfigureAwait(false);
+                    sb.Append('\\', backslashes * 2); // before the closing quote
+                    break;
                 }
+                if (argument[i] == '"')
+                {
+                    sb.Append('\\', backslashes * 2 + 1).Append('"');
+                }
+                else
+                {
+                    sb.Append('\\', backslashes).Append(argument[i]);
+                }
+                i++;
             }
-            catch (IOException)
-            {
-                // The process ended before reading all of it (it failed early): its exit code and stderr tell why.
-            }
-            finally
-            {
-                try { stdin.Close(); }
-                catch (IOException) { }
-            }
+            sb.Append('"');
         }
     }
 }

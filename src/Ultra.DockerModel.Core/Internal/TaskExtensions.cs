@@ -17,5 +17,22 @@ namespace Ultra.DockerModel
             }
             return await task.ConfigureAwait(false);
         }
+
+        /// <summary>Awaits a task but gives up when the token fires (the task goes on; its outcome is the caller's to observe).</summary>
+        public static async Task WithCancellation(this Task task, CancellationToken cancellationToken)
+        {
+            if (!cancellationToken.CanBeCanceled)
+            {
+                await task.ConfigureAwait(false);
+                return;
+            }
+            var cancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (cancellationToken.Register(() => cancelled.TrySetResult(true)))
+            {
+                if (await Task.WhenAny(task, cancelled.Task).ConfigureAwait(false) != task)
+                    throw new System.OperationCanceledException(cancellationToken);
+            }
+            await task.ConfigureAwait(false);
+        }
     }
 }

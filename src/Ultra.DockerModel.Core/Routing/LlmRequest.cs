@@ -15,6 +15,12 @@ namespace Ultra.DockerModel.Routing
         public TimeSpan? FirstTokenTimeout { get; init; }
         /// <summary>Pull a Docker model that is not installed, then answer.</summary>
         public bool AutoPull { get; init; }
+        /// <summary>
+        /// False when the caller takes the answer piece by piece and discards the final response (Invoke-LocalLlm -Stream):
+        /// the response's Text and History then leave the answer out, which saves a second copy of it (a 10 MB answer
+        /// would otherwise be held twice at the end). A failure's PartialText is kept either way.
+        /// </summary>
+        public bool KeepText { get; init; } = true;
         /// <summary>Tries per provider for transient errors (429, 5xx) after the first.</summary>
         public int MaxRetries { get; init; } = 2;
         public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(500);

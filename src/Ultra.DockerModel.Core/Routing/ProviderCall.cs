@@ -84,7 +84,7 @@ namespace Ultra.DockerModel.Routing
             }
             return new LlmResponse
             {
-                Text = _text.ToString(),
+                Text = _request.KeepText ? _text.ToString() : "",
                 Model = _provider.Model,
                 Provider = _provider.Name,
                 FinishReason = finish,

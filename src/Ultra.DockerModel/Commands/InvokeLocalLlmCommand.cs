@@ -106,6 +106,7 @@ namespace Ultra.DockerModel.Commands
                 Timeout = TimeoutSec is int t ? TimeSpan.FromSeconds(t) : null,
                 FirstTokenTimeout = FirstTokenTimeoutSec is int f ? TimeSpan.FromSeconds(f) : null,
                 AutoPull = AutoPull || settings.AutoPull,
+                KeepText = !Stream, // -Stream writes the pieces and no response object: do not copy the whole answer again
             };
             bool live = LiveDisplay.Applies(Stream, Host.Name, Console.IsOutputRedirected, Environment.UserInteractive,
                 MyInvocation.PipelinePosition, MyInvocation.PipelineLength);

@@ -12,7 +12,7 @@ using Xunit;
 
 namespace Ultra.DockerModel.Tests.Reliability;
 
-/// <summary>The real process path (CliWrap, pipes, DockerCliChatClient) against a fake `docker` that prints exactly the bytes a case needs.</summary>
+/// <summary>The real process path (DockerCli, pipes, DockerCliChatClient) against a fake `docker` that prints exactly the bytes a case needs.</summary>
 [Trait("Category", "Reliability")]
 public sealed class CliProcessReliabilityTests : IDisposable
 {

@@ -8,7 +8,7 @@ namespace Ultra.DockerModel.Tests.Reliability;
 
 /// <summary>
 /// A `docker` executable written for one test: a sh script that prints chosen bytes (with pauses, so that the reader
-/// meets every split), chosen stderr and exit code. It shows exactly what the real process path (CliWrap, the pipe,
+/// meets every split), chosen stderr and exit code. It shows exactly what the real process path (DockerCli, the pipe,
 /// DockerCliChatClient) does with output the stand-in cannot produce. Unix only (the suite runs on Linux).
 /// </summary>
 internal sealed class FakeDocker : IDisposable

@@ -1,0 +1,336 @@
+<#
+.SYNOPSIS
+    The module's overhead over the raw docker CLI, measured side by side against the stand-in runner (issue 6).
+.DESCRIPTION
+    Each row is the module's figure, the raw figure measured in the same run, and their ratio or difference, as
+    medians over repeated, interleaved runs. Prints the table and writes <OutputPath>/results.md and results.json.
+    Run through the build: dotnet pwsh ./build.ps1 -Task Bench
+.PARAMETER Rows
+    Only these rows (1-8), for working on one figure.
+.PARAMETER Scale
+    Multiplies the repetition counts (0.5 for a quick look, 2 for tighter medians).
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [Parameter(Mandatory)] [string] $OutputPath,
+    # A list like 3,8 (as one string too, as pwsh -File passes it).
+    [string[]] $Rows = @('1', '2', '3', '4', '5', '6', '7', '8'),
+    [double] $Scale = 1.0,
+    [string] $Model = 'ai/smollm2'
+)
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+$env:NO_COLOR = '1'
+$PSStyle.OutputRendering = 'PlainText'
+
+$Root = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+$ModulePath = (Resolve-Path $ModulePath).Path
+Import-Module (Join-Path $PSScriptRoot 'Bench.psm1') -Force
+Import-Module (Join-Path $Root 'tests/ModelRunnerStandIn/StandIn.psm1') -Force
+$Rows = @($Rows -split ',' | Where-Object { $_ } | ForEach-Object { [int]$_ })
+$Pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+function N([int] $n) { [math]::Max(3, [int][math]::Round($n * $Scale)) }
+
+$total = [System.Diagnostics.Stopwatch]::StartNew()
+$home2 = Join-Path ([IO.Path]::GetTempPath()) ('udm-bench-' + [guid]::NewGuid().ToString('N'))
+$null = New-Item -ItemType Directory -Path $home2
+$env:ULTRA_DOCKERMODEL_HOME = $home2
+$results = [System.Collections.Generic.List[object]]::new()
+$machine = Get-MachineInfo
+function Get-LoadAverage { if (Test-Path /proc/loadavg) { ((Get-Content /proc/loadavg) -split ' ')[0..2] -join ' ' } }
+$machine.LoadAtStart = Get-LoadAverage
+Write-BenchLine ("machine: {0} cores, {1} GB, {2}, {3}, pwsh {4}" -f $machine.Cores, $machine.MemoryGB, $machine.OS, $machine.DotnetRuntime, $machine.Pwsh)
+
+function Add-Row {
+    param([int] $Id, [string] $Measure, $Module, $Raw, $Ratio, $Added, [string] $Unit, [string] $AddedUnit = 'ms',
+        [string] $Target = '', $Met = $null, [string] $Note = '', [hashtable] $Detail = @{})
+    $row = [pscustomobject]([ordered]@{
+            Id = $Id; Measure = $Measure; Module = $Module; Raw = $Raw; Ratio = $Ratio; Added = $Added; Unit = $Unit; AddedUnit = $AddedUnit
+            Target = $Target; Met = $Met; Note = $Note; Detail = $Detail
+        })
+    $results.Add($row)
+    Write-BenchLine ("row {0} {1}: module {2}, raw {3}, ratio {4}, added {5}{6}" -f $Id, $Measure, (Format-Number $Module $Unit),
+        (Format-Number $Raw $Unit), (Format-Number $Ratio ''), (Format-Number $Added $AddedUnit), $(if ($null -ne $Met) { " -> target $Target " + ($Met ? 'met' : 'NOT met') }))
+}
+
+# First piece of `Invoke-LocalLlm -Stream`, measured downstream in the pipeline, from the moment the call starts.
+function Measure-ModuleFirstPiece {
+    param([string] $Prompt, [hashtable] $Extra = @{})
+    $script:first = $null
+    $sw = [System.Diagnostics.Stopwatch]::StartNew()
+    Invoke-LocalLlm -Prompt $Prompt -Stream @Extra | ForEach-Object { if ($null -eq $script:first) { $script:first = $sw.Elapsed.TotalMilliseconds } }
+    $all = $sw.Elapsed.TotalMilliseconds
+    if ($null -eq $script:first) { throw 'Invoke-LocalLlm produced nothing.' }
+    [pscustomobject]@{ First = $script:first; Total = $all }
+}
+
+Import-Module $ModulePath
+$primary = $null; $backup = $null
+try {
+    Write-BenchLine 'starting the stand-in runner (primary) and a second one (the OpenAI-compatible backup)'
+    $primary = Start-StandIn -Installed $Model
+    Enable-StandIn $primary
+    $backup = Start-StandIn -Installed $Model
+    $backupEndpoint = "$($backup.Url)/v1"
+    $null = Set-StandInConfig $primary @{ tokenDelayMs = 0; answerBytes = 0 }
+    # Warm both paths once: the first process start, JIT of the module and of the pipeline code.
+    $null = & docker model ls --json
+    $null = Get-LocalModel
+    $null = Invoke-LocalLlm -Model $Model -Prompt 'warm up' -Stream
+    $null = Invoke-LocalLlm -Model $Model -Prompt 'warm up' -Stream -Transport Http
+    $null = Measure-RawFirstByte $Model 'warm up'
+
+    # ---------------------------------------------------------------- 1. import
+    if ($Rows -contains 1) {
+        $n = N 13
+        Write-BenchLine "row 1: import cost, $n fresh pwsh with Import-Module vs $n bare fresh pwsh (interleaved)"
+        $bare = @('-NoLogo', '-NoProfile', '-NonInteractive', '-Command', '$null')
+        $import = @('-NoLogo', '-NoProfile', '-NonInteractive', '-Command', "Import-Module '$($ModulePath.Replace("'", "''"))'")
+        # In-process view of the same thing: the Import-Module call alone, timed inside a fresh pwsh.
+        $inside = @('-NoLogo', '-NoProfile', '-NonInteractive', '-Command',
+            "`$sw = [Diagnostics.Stopwatch]::StartNew(); Import-Module '$($ModulePath.Replace("'", "''"))'; `$sw.Elapsed.TotalMilliseconds")
+        $null = Measure-ProcessWallTime $Pwsh $bare; $null = Measure-ProcessWallTime $Pwsh $import
+        $bareMs = @(); $importMs = @(); $insideMs = @()
+        for ($i = 0; $i -lt $n; $i++) {
+            if ($i % 2) { $importMs += (Measure-ProcessWallTime $Pwsh $import).Ms; $bareMs += (Measure-ProcessWallTime $Pwsh $bare).Ms }
+            else { $bareMs += (Measure-ProcessWallTime $Pwsh $bare).Ms; $importMs += (Measure-ProcessWallTime $Pwsh $import).Ms }
+        }
+        for ($i = 0; $i -lt [math]::Max(3, [int]($n / 2)); $i++) { $insideMs += [double]((Measure-ProcessWallTime $Pwsh $inside).Output.Trim()) }
+        $m = Get-Median $importMs; $r = Get-Median $bareMs; $added = $m - $r
+        $paired = Get-Median @(for ($i = 0; $i -lt $n; $i++) { $importMs[$i] - $bareMs[$i] })
+        Add-Row -Id 1 -Measure 'Import (fresh pwsh)' -Module $m -Raw $r -Ratio ($m / $r) -Added $added -Unit 'ms' -Target '< 150 ms added' -Met ($added -lt 150) `
+            -Note ("median of the $n paired differences: {0:N0} ms; Import-Module alone, timed inside a fresh pwsh: median {1:N0} ms" -f $paired, (Get-Median $insideMs)) `
+            -Detail @{ ImportMs = (Get-Summary $importMs); BareMs = (Get-Summary $bareMs); ImportModuleInsideMs = (Get-Summary $insideMs); PairedDifferenceMs = [math]::Round($paired, 1) }
+    }
+
+    # ---------------------------------------------------------------- 2. listing
+    if ($Rows -contains 2) {
+        $n = N 50
+        Write-BenchLine "row 2: listing, $n x Get-LocalModel vs $n x docker model ls --json | ConvertFrom-Json (interleaved, warm pwsh)"
+        $mod = [double[]]::new($n); $raw = [double[]]::new($n)
+        $sw = [System.Diagnostics.Stopwatch]::new()
+        for ($i = 0; $i -lt $n; $i++) {
+            if ($i % 2) {
+                $sw.Restart(); $a = Get-LocalModel; $mod[$i] = $sw.Elapsed.TotalMilliseconds
+                $sw.Restart(); $b = & docker model ls --json | ConvertFrom-Json; $raw[$i] = $sw.Elapsed.TotalMilliseconds
+            }
+            else {
+                $sw.Restart(); $b = & docker model ls --json | ConvertFrom-Json; $raw[$i] = $sw.Elapsed.TotalMilliseconds
+                $sw.Restart(); $a = Get-LocalModel; $mod[$i] = $sw.Elapsed.TotalMilliseconds
+            }
+            if (@($a).Count -ne @($b).Count) { throw "Get-LocalModel returned $(@($a).Count) models, docker model ls $(@($b).Count)." }
+        }
+        $m = Get-Median $mod; $r = Get-Median $raw
+        Add-Row -Id 2 -Measure "Listing ($n calls, per call)" -Module $m -Raw $r -Ratio ($m / $r) -Added ($m - $r) -Unit 'ms' -Target 'ratio <= 1.10' -Met (($m / $r) -le 1.10) `
+            -Detail @{ ModuleMs = (Get-Summary $mod); RawMs = (Get-Summary $raw); ModuleTotalMs = [math]::Round(($mod | Measure-Object -Sum).Sum); RawTotalMs = [math]::Round(($raw | Measure-Object -Sum).Sum) }
+    }
+
+    # ---------------------------------------------------------------- 3. first piece
+    if ($Rows -contains 3) {
+        $n = N 41
+        $null = Set-StandInConfig $primary @{ tokenDelayMs = 0; answerBytes = 0 }
+        Write-BenchLine "row 3: first piece, $n x Invoke-LocalLlm -Stream vs $n x first stdout byte of docker model run (interleaved)"
+        $mod = @(); $raw = @()
+        for ($i = 0; $i -lt $n; $i++) {
+            if ($i % 2) { $mod += (Measure-ModuleFirstPiece 'first piece' @{ Model = $Model }).First; $raw += Measure-RawFirstByte $Model 'first piece' }
+            else { $raw += Measure-RawFirstByte $Model 'first piece'; $mod += (Measure-ModuleFirstPiece 'first piece' @{ Model = $Model }).First }
+        }
+        $m = Get-Median $mod; $r = Get-Median $raw; $added = $m - $r
+        # Each module run sits next to a raw run: the median of those pair differences shrugs off the machine's drifts.
+        $paired = Get-Median @(for ($i = 0; $i -lt $n; $i++) { $mod[$i] - $raw[$i] })
+        Add-Row -Id 3 -Measure 'First piece (CLI)' -Module $m -Raw $r -Ratio ($m / $r) -Added $added -Unit 'ms' -Target '<= 5 ms added' -Met ($added -le 5) `
+            -Note ("median of the $n paired differences: {0:N1} ms; fastest run: module {1:N1} ms, raw {2:N1} ms" -f $paired, ($mod | Measure-Object -Minimum).Minimum, ($raw | Measure-Object -Minimum).Minimum) `
+            -Detail @{ ModuleMs = (Get-Summary $mod); RawMs = (Get-Summary $raw); PairedDifferenceMs = [math]::Round($paired, 2) }
+    }
+
+    # ---------------------------------------------------------------- 4. streaming throughput
+    if ($Rows -contains 4) {
+        $n = N 9
+        $bytes = 4MB
+        $null = Set-StandInConfig $primary @{ tokenDelayMs = 0; answerBytes = $bytes }
+        Write-BenchLine "row 4: streaming throughput, a $($bytes / 1MB) MB answer with no token delay, $n x -Stream | Measure-Object vs $n x & docker model run | Measure-Object"
+        $modMs = @(); $rawMs = @(); $pieces = @(); $lines = @(); $modCpu = @(); $rawCpu = @()
+        $sw = [System.Diagnostics.Stopwatch]::new()
+        $me = [System.Diagnostics.Process]::GetCurrentProcess()
+        $null = Invoke-LocalLlm -Model $Model -Prompt 'throughput' -Stream | Measure-Object
+        $null = & docker model run --color no $Model -- 'throughput' | Measure-Object
+        # Wall time, and the CPU time this pwsh spent (decoding and piping; the docker processes are not counted).
+        $runModule = {
+            $me.Refresh(); $cpu0 = $me.TotalProcessorTime.TotalMilliseconds; $sw.Restart()
+            $c = (Invoke-LocalLlm -Model $Model -Prompt 'throughput' -Stream | Measure-Object).Count
+            $script:modMs += $sw.Elapsed.TotalMilliseconds; $me.Refresh(); $script:modCpu += $me.TotalProcessorTime.TotalMilliseconds - $cpu0; $script:pieces += $c
+        }
+        $runRaw = {
+            $me.Refresh(); $cpu0 = $me.TotalProcessorTime.TotalMilliseconds; $sw.Restart()
+            $c = (& docker model run --color no $Model -- 'throughput' | Measure-Object).Count
+            $script:rawMs += $sw.Elapsed.TotalMilliseconds; $me.Refresh(); $script:rawCpu += $me.TotalProcessorTime.TotalMilliseconds - $cpu0; $script:lines += $c
+        }
+        for ($i = 0; $i -lt $n; $i++) { if ($i % 2) { . $runModule; . $runRaw } else { . $runRaw; . $runModule } }
+        $mb = $bytes / 1MB
+        $m = $mb / ((Get-Median $modMs) / 1000); $r = $mb / ((Get-Median $rawMs) / 1000)
+        $piecesPerSec = (Get-Median $pieces) / ((Get-Median $modMs) / 1000)
+        Add-Row -Id 4 -Measure "Streaming throughput ($mb MB answer)" -Module $m -Raw $r -Ratio ($m / $r) -Added ((Get-Median $modMs) - (Get-Median $rawMs)) -Unit 'MB/s' `
+            -Target 'ratio >= 1.0' -Met (($m / $r) -ge 1.0) `
+            -Note ("module: {0:N0} pieces per call, {1:N0} pieces/s; raw: {2} line per call (the answer has no newline inside, so MB/s is the common unit). CPU time of this pwsh per call: module {3:N0} ms, raw {4:N0} ms" -f (Get-Median $pieces), $piecesPerSec, (Get-Median $lines), (Get-Median $modCpu), (Get-Median $rawCpu)) `
+            -Detail @{ ModuleMs = (Get-Summary $modMs); RawMs = (Get-Summary $rawMs); ModulePieces = (Get-Summary $pieces 0); RawLines = (Get-Summary $lines 0); ModulePiecesPerSecond = [math]::Round($piecesPerSec)
+                ModuleCpuMs = (Get-Summary $modCpu); RawCpuMs = (Get-Summary $rawCpu) }
+        $null = Set-StandInConfig $primary @{ answerBytes = 0 }
+    }
+
+    # ---------------------------------------------------------------- 5. transports
+    if ($Rows -contains 5) {
+        $n = N 21
+        $null = Set-StandInConfig $primary @{ tokenDelayMs = 0; answerBytes = 0 }
+        Write-BenchLine "row 5: transports, $n x first piece over the CLI vs $n x over HTTP (MODEL_RUNNER_HOST)"
+        $cli = @(); $http = @()
+        for ($i = 0; $i -lt $n; $i++) {
+            $cli += (Measure-ModuleFirstPiece 'transport' @{ Model = $Model; Transport = 'Cli' }).First
+            $http += (Measure-ModuleFirstPiece 'transport' @{ Model = $Model; Transport = 'Http' }).First
+        }
+        $c = Get-Median $cli; $h = Get-Median $http
+        Add-Row -Id 5 -Measure 'First piece: CLI (module) vs HTTP (raw column)' -Module $c -Raw $h -Ratio ($c / $h) -Added ($c - $h) -Unit 'ms' -Target 'report' `
+            -Note 'Both columns are the module; Raw holds -Transport Http. The CLI pays for two process starts (docker, then the plugin).' `
+            -Detail @{ CliMs = (Get-Summary $cli); HttpMs = (Get-Summary $http) }
+    }
+
+    # ---------------------------------------------------------------- 6. fallback
+    if ($Rows -contains 6) {
+        $n = N 21
+        $firstN = N 5
+        Write-BenchLine "row 6: fallback from a stopped runner to an OpenAI-compatible backup: $firstN first calls, $n later calls (cool-down) vs $n direct calls"
+        $null = Set-StandInConfig $primary @{ fault = 'not-running' }
+        $backupEntry = @{ Name = 'backup'; Kind = 'OpenAICompatible'; Model = $Model; Endpoint = $backupEndpoint }
+        $direct = @(); $firstCall = @(); $later = @()
+        Set-LlmProviderFallback -Provider @(@{ Name = 'warm'; Kind = 'DockerModelRunner'; Model = $Model }, $backupEntry) -CooldownSec 300 -Confirm:$false
+        $null = Invoke-LocalLlm -Prompt 'warm up'
+        $null = Invoke-LocalLlm -Provider backup -Prompt 'warm up'
+        # Each "first call" uses a fresh provider name, so no cool-down from a previous round applies.
+        for ($i = 0; $i -lt $firstN; $i++) {
+            Set-LlmProviderFallback -Provider @(@{ Name = "local$i"; Kind = 'DockerModelRunner'; Model = $Model }, $backupEntry) -CooldownSec 300 -Confirm:$false
+            $firstCall += (Measure-ModuleFirstPiece 'fallback').Total
+            $direct += (Measure-ModuleFirstPiece 'fallback' @{ Provider = 'backup' }).Total
+        }
+        for ($i = 0; $i -lt $n; $i++) {
+            if ($i % 2) { $later += (Measure-ModuleFirstPiece 'fallback').Total; $direct += (Measure-ModuleFirstPiece 'fallback' @{ Provider = 'backup' }).Total }
+            else { $direct += (Measure-ModuleFirstPiece 'fallback' @{ Provider = 'backup' }).Total; $later += (Measure-ModuleFirstPiece 'fallback').Total }
+        }
+        $requests = @(Get-StandInRequests $backup).Count
+        $d = Get-Median $direct; $f = Get-Median $firstCall; $l = Get-Median $later
+        Add-Row -Id '6' -Measure 'Fallback, first call (whole call)' -Module $f -Raw $d -Ratio ($f / $d) -Added ($f - $d) -Unit 'ms' -Target 'report' `
+            -Note 'Detecting the stopped runner costs one docker process that fails (the CLI transport checks the model with docker model inspect before docker model run).' -Detail @{ FirstMs = (Get-Summary $firstCall); DirectMs = (Get-Summary $direct) }
+        Add-Row -Id '6' -Measure 'Fallback, later call in the cool-down' -Module $l -Raw $d -Ratio ($l / $d) -Added ($l - $d) -Unit 'ms' -Target '<= 5 ms added' -Met (($l - $d) -le 5) `
+            -Note 'The stopped runner is skipped from memory (cool-down); no process is started.' `
+            -Detail @{ LaterMs = (Get-Summary $later); DirectMs = (Get-Summary $direct); BackupRequests = $requests }
+        $null = Set-StandInConfig $primary @{ fault = 'none' }
+        Clear-LlmProviderFallback -Confirm:$false
+    }
+
+    # ---------------------------------------------------------------- 7. concurrency
+    if ($Rows -contains 7) {
+        $delay = 20
+        $perWorker = 4
+        $rounds = N 3
+        $null = Set-StandInConfig $primary @{ tokenDelayMs = $delay; answerBytes = 0; fault = 'none' }
+        Write-BenchLine "row 7: concurrency 1, 2, 4, 8 workers x $perWorker calls (ForEach-Object -Parallel), tokenDelayMs $delay, $rounds rounds each"
+        $levels = [ordered]@{}
+        foreach ($workers in 1, 2, 4, 8) {
+            $rates = @(); $rawRates = @()
+            for ($round = 0; $round -lt $rounds; $round++) {
+                foreach ($kind in 'Module', 'Raw') {
+                    $spans = 1..$workers | ForEach-Object -ThrottleLimit $workers -Parallel {
+                        $ErrorActionPreference = 'Stop'
+                        if ($using:kind -eq 'Module') { Import-Module $using:ModulePath }
+                        $start = [System.Diagnostics.Stopwatch]::GetTimestamp()
+                        for ($k = 0; $k -lt $using:perWorker; $k++) {
+                            if ($using:kind -eq 'Module') { $null = Invoke-LocalLlm -Model $using:Model -Prompt "worker $_ call $k" }
+                            else { $null = & docker model run --color no $using:Model -- "worker $_ call $k" }
+                        }
+                        [pscustomobject]@{ Start = $start; End = [System.Diagnostics.Stopwatch]::GetTimestamp() }
+                    }
+                    $seconds = (($spans.End | Measure-Object -Maximum).Maximum - ($spans.Start | Measure-Object -Minimum).Minimum) / [System.Diagnostics.Stopwatch]::Frequency
+                    $rate = $workers * $perWorker / $seconds
+                    if ($kind -eq 'Module') { $rates += $rate } else { $rawRates += $rate }
+                }
+            }
+            $levels["$workers"] = @{ ModuleCallsPerSecond = (Get-Summary $rates); RawCallsPerSecond = (Get-Summary $rawRates) }
+            Write-BenchLine ("  {0} worker(s): module {1:N2} calls/s, raw docker model run {2:N2} calls/s" -f $workers, (Get-Median $rates), (Get-Median $rawRates))
+        }
+        $one = $levels['1'].ModuleCallsPerSecond.Median
+        foreach ($workers in 1, 2, 4, 8) {
+            $lv = $levels["$workers"]
+            $mm = $lv.ModuleCallsPerSecond.Median; $rr = $lv.RawCallsPerSecond.Median
+            Add-Row -Id 7 -Measure "Concurrency $workers (calls/s; scaling x$('{0:N2}' -f ($mm / $one)))" -Module $mm -Raw $rr -Ratio ($mm / $rr) -Added $null -Unit 'calls/s' -Target 'report' `
+                -Note $(if ($workers -eq 8) { "Raw = the same $perWorker calls per worker as & docker model run in the same ForEach-Object -Parallel; each call is a docker + plugin process start plus about $delay ms per piece." } else { '' }) `
+                -Detail @{ Workers = $workers; Scaling = [math]::Round($mm / $one, 2); Level = $lv }
+        }
+        $null = Set-StandInConfig $primary @{ tokenDelayMs = 0 }
+    }
+
+    # ---------------------------------------------------------------- 8. memory
+    if ($Rows -contains 8) {
+        $n = N 5
+        $bytes = 10MB
+        Write-BenchLine "row 8: memory, a $($bytes / 1MB) MB answer through -Stream | Measure-Object in a fresh pwsh ($n runs; raw & docker model run | Measure-Object for reference)"
+        $null = Set-StandInConfig $primary @{ tokenDelayMs = 0; answerBytes = 0; fault = 'none' }
+        $script = Join-Path $PSScriptRoot 'Measure-Memory.ps1'
+        $mod = @(); $raw = @(); $runs = @()
+        for ($i = 0; $i -lt $n; $i++) {
+            foreach ($mode in 'Module', 'Raw') {
+                $out = Measure-ProcessWallTime $Pwsh @('-NoLogo', '-NoProfile', '-NonInteractive', '-File', $script, '-ModulePath', $ModulePath, '-Mode', $mode, '-Model', $Model, '-AnswerBytes', "$bytes")
+                $j = ($out.Output.Trim() -split "`n")[-1] | ConvertFrom-Json
+                $growth = if ($null -ne $j.PeakGrowthMB) { [double]$j.PeakGrowthMB } else { [double]$j.SampledGrowthMB }
+                if ($mode -eq 'Module') { $mod += $growth } else { $raw += $growth }
+                $runs += $j
+                Write-BenchLine ("  {0}: growth {1} MB (sampled {2} MB, {3} objects, {4} s)" -f $mode, $growth, $j.SampledGrowthMB, $j.Objects, $j.Seconds)
+            }
+        }
+        $null = Set-StandInConfig $primary @{ answerBytes = 0 }
+        $m = Get-Median $mod; $r = Get-Median $raw
+        Add-Row -Id 8 -Measure "Memory: peak working-set growth, $($bytes / 1MB) MB answer" -Module $m -Raw $r -Ratio ($m / $r) -Added ($m - $r) -Unit 'MB' -AddedUnit 'MB' `
+            -Target '< 30 MB' -Met ($m -lt 30) -Detail @{ ModuleMB = (Get-Summary $mod 1); RawMB = (Get-Summary $raw 1); Runs = $runs }
+    }
+}
+finally {
+    if ($primary) { Stop-StandIn $primary }
+    if ($backup) { Stop-StandIn $backup }
+    Remove-Item -LiteralPath $home2 -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+# ---------------------------------------------------------------- report
+$null = New-Item -ItemType Directory -Path $OutputPath -Force
+$elapsed = $total.Elapsed
+$machine.LoadAtEnd = Get-LoadAverage
+$table = ConvertTo-ResultTable $results
+$md = [System.Collections.Generic.List[string]]::new()
+$md.Add('# Benchmark results')
+$md.Add('')
+$md.Add(('Run {0:yyyy-MM-dd HH:mm} UTC in {1:N0} s. Machine: {2} cores ({3}), {4} GB, {5}, {6}, pwsh {7}, docker client {8}.' -f
+        [DateTime]::UtcNow, $elapsed.TotalSeconds, $machine.Cores, $machine.Cpu, $machine.MemoryGB, $machine.OS, $machine.DotnetRuntime, $machine.Pwsh, $machine.DockerClient))
+if ($machine.LoadAtStart) { $md.Add(''); $md.Add("Load average (1, 5, 15 min) at start: $($machine.LoadAtStart); at end: $($machine.LoadAtEnd).") }
+$md.Add('')
+$md.Add('Medians over repeated, interleaved runs against the stand-in runner. "Raw" is the docker CLI called from the same pwsh (row 5: the HTTP transport; row 7: `docker model run` in the same parallel loop).')
+$md.Add('')
+foreach ($l in $table) { $md.Add($l) }
+$notes = @($results | Where-Object Note)
+if ($notes) {
+    $md.Add('')
+    foreach ($r in $notes) { $md.Add("- Row $($r.Id) ($($r.Measure)): $($r.Note)") }
+}
+$mdPath = Join-Path $OutputPath 'results.md'
+$jsonPath = Join-Path $OutputPath 'results.json'
+Set-Content -LiteralPath $mdPath -Value $md -Encoding utf8
+[ordered]@{
+    Date     = [DateTime]::UtcNow.ToString('o')
+    Seconds  = [math]::Round($elapsed.TotalSeconds, 1)
+    Machine  = $machine
+    Module   = $ModulePath
+    Rows     = $results
+} | ConvertTo-Json -Depth 8 | Set-Content -LiteralPath $jsonPath -Encoding utf8
+
+Write-Host ''
+$table | ForEach-Object { Write-Host $_ }
+Write-Host ''
+Write-BenchLine ("done in {0:N0} s: {1}, {2}" -f $elapsed.TotalSeconds, $mdPath, $jsonPath)
+$missed = @($results | Where-Object { $_.Met -eq $false })
+if ($missed) { Write-BenchLine ("targets not met: " + (($missed | ForEach-Object { "row $($_.Id) $($_.Measure)" }) -join '; ')) }
