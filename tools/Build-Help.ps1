@@ -618,7 +618,9 @@ function Build-HelpContent([string] $ModulePath, [string] $DocsPath) {
         $byMamlFile[$target].Add([pscustomobject]@{ Doc = $doc; Command = $command })
     }
     foreach ($docFile in $docFiles) {
-        if ($docFile.BaseName -notin $commands.Name) { $warnings.Add("docs/$($docFile.Name) documents no exported command; it is ignored.") }
+        # Only PlatyPS cmdlet pages (front matter first) can be stale; plain pages such as benchmarks.md are not help.
+        $isCmdletPage = (Get-Content -LiteralPath $docFile.FullName -TotalCount 1) -eq '---'
+        if ($isCmdletPage -and $docFile.BaseName -notin $commands.Name) { $warnings.Add("docs/$($docFile.Name) documents no exported command; it is ignored.") }
     }
     foreach ($target in $byMamlFile.Keys) { $files[$target] = ConvertTo-MamlBytes $byMamlFile[$target] }
 

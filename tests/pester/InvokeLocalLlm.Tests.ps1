@@ -235,7 +235,7 @@ Invoke-LocalLlm 'stream redirected' -Model ai/smollm2 -Stream -Transport Http
             (LastRequest).messages[0].content | Should -BeExactly 'only the context'
             $r.Text | Should -BeExactly (Answer 'only the context')
         }
-        It 'refuses an empty prompt over the CLI instead of answering with its interactive chat' {
+        It 'refuses an empty prompt (over the CLI it would answer with its interactive chat)' {
             foreach ($empty in '', '   ') {
                 $err = $null
                 try { $r = Invoke-LocalLlm $empty -Model ai/smollm2 -TimeoutSec 30 } catch { $err = $_ }

@@ -87,10 +87,12 @@ namespace Ultra.DockerModel.Commands
         {
             ModuleSettings settings;
             IReadOnlyList<LlmProvider> chain;
+            IReadOnlyList<LlmMessage> messages;
             try
             {
                 settings = new SettingsStore().Load();
                 chain = Chain(settings);
+                messages = Messages();
             }
             catch (DockerModelException e)
             {
@@ -100,7 +102,7 @@ namespace Ultra.DockerModel.Commands
             ProviderCooldown.Duration = TimeSpan.FromSeconds(settings.CooldownSec);
             var request = new LlmRequest
             {
-                Messages = Messages(),
+                Messages = messages,
                 Temperature = (float?)Temperature,
                 MaxTokens = MaxTokens,
                 Timeout = TimeoutSec is int t ? TimeSpan.FromSeconds(t) : null,
@@ -190,6 +192,9 @@ namespace Ultra.DockerModel.Commands
             string prompt = _context.Count == 0 ? Prompt
                 : Prompt.Length == 0 ? string.Join("\n", _context)
                 : Prompt + "\n\n" + string.Join("\n", _context);
+            // Nothing to ask is a mistake on every transport (over the CLI it would even start an interactive chat).
+            if (string.IsNullOrWhiteSpace(prompt))
+                throw new DockerModelException(ErrorKind.InvalidInvocation, "The prompt is empty: give -Prompt text or pipe text in.");
             messages.Add(new LlmMessage("user", prompt));
             return messages;
         }
