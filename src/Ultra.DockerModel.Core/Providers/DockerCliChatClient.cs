@@ -84,7 +84,7 @@ namespace Ultra.DockerModel.Providers
                 if (decoder.PromptTokens != null)
                     final.Contents.Add(new UsageContent(new UsageDetails { InputTokenCount = decoder.PromptTokens, OutputTokenCount = decoder.CompletionTokens }));
                 if (decoder.InvalidSequences > 0)
-                    final.AdditionalProperties = new AdditionalPropertiesDictionary { ["InvalidUtf8Sequences"] = decoder.InvalidSequences };
+                    final.AdditionalProperties = ChatRequest.InvalidUtf8(decoder.InvalidSequences);
                 writer.TryWrite(final);
                 writer.TryComplete();
             }

@@ -96,7 +96,7 @@ namespace Ultra.DockerModel.Providers
                     {
                         throw Malformed(false, e, text);
                     }
-                    if (invalid.Count > 0) whole.AdditionalProperties = InvalidUtf8(invalid.Count);
+                    if (invalid.Count > 0) whole.AdditionalProperties = ChatRequest.InvalidUtf8(invalid.Count);
                     yield return whole;
                     yield break;
                 }
@@ -123,7 +123,7 @@ namespace Ultra.DockerModel.Providers
                     if (data == "[DONE]")
                     {
                         // Reported like the CLI transport does (the server sent bytes that are not UTF-8; each became U+FFFD).
-                        if (invalid.Count > 0) yield return new ChatResponseUpdate { Role = ChatRole.Assistant, ModelId = _model, AdditionalProperties = InvalidUtf8(invalid.Count) };
+                        if (invalid.Count > 0) yield return new ChatResponseUpdate { Role = ChatRole.Assistant, ModelId = _model, AdditionalProperties = ChatRequest.InvalidUtf8(invalid.Count) };
                         yield break;
                     }
                     var update = ParseChunk(data, any);
@@ -208,7 +208,6 @@ namespace Ultra.DockerModel.Providers
         // Some servers quote the key they refused ("Incorrect API key provided: sk-..."): it must not reach an error record.
         private string MaskKey(string text) => string.IsNullOrEmpty(_apiKey) ? text : text.Replace(_apiKey, "***");
 
-        private static AdditionalPropertiesDictionary InvalidUtf8(int count) => new() { ["InvalidUtf8Sequences"] = count };
 
         private HttpContent Body(IEnumerable<ChatMessage> messages, ChatOptions? options)
         {

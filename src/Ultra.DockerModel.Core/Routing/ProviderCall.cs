@@ -63,7 +63,7 @@ namespace Ultra.DockerModel.Routing
                         promptTokens = usage.Details.InputTokenCount ?? promptTokens;
                         completionTokens = usage.Details.OutputTokenCount ?? completionTokens;
                     }
-                    if (update.AdditionalProperties?.TryGetValue("InvalidUtf8Sequences", out var bad) == true)
+                    if (update.AdditionalProperties?.TryGetValue(ChatRequest.InvalidUtf8Key, out var bad) == true)
                         _observer.OnVerbose($"The answer held {bad} invalid UTF-8 sequence(s); each was replaced with U+FFFD.");
                 }
             }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -47,6 +48,32 @@ namespace Ultra.DockerModel.Commands
         }
 
         internal T Run<T>(Func<CancellationToken, Task<T>> work) => Run((_, token) => work(token));
+
+        /// <summary>
+        /// Runs <paramref name="onMatch"/> for each installed model the names select (wildcards, short names, tags, ids).
+        /// An invalid name or a plain name that selects nothing is an error for that name only; a runner that cannot
+        /// list its models ends the command. <paramref name="installed"/> caches the listing across pipeline input.
+        /// </summary>
+        internal void ForEachNamedModel(IEnumerable<string> names, ref IReadOnlyList<LocalModel>? installed, Action<string, LocalModel> onMatch)
+        {
+            string[] valid = ModelSelection.ValidNames(names, (name, e) => WriteError(ToErrorRecord(e, name)));
+            if (valid.Length == 0) return; // every name was refused: no need to ask docker
+            try
+            {
+                installed ??= Run(token => Docker.ListAsync(token));
+            }
+            catch (DockerModelException e)
+            {
+                ThrowTerminatingError(ToErrorRecord(e, null));
+            }
+            foreach (string name in valid)
+            {
+                var matches = ModelSelection.Select(installed!, name);
+                if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
+                    WriteError(ToErrorRecord(new ModelNotFoundException(name), name));
+                foreach (var model in matches) onMatch(name, model);
+            }
+        }
 
         /// <summary>An ErrorRecord whose id and category come from the Core exception's kind.</summary>
         internal static ErrorRecord ToErrorRecord(Exception exception, object? target) => exception is DockerModelException e

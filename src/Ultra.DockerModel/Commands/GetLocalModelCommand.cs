@@ -19,8 +19,11 @@ namespace Ultra.DockerModel.Commands
 
         protected override void ProcessRecord()
         {
-            string[]? names = Name is null ? null : ModelSelection.ValidNames(Name, (name, e) => WriteError(ToErrorRecord(e, name)));
-            if (names is { Length: 0 }) return; // every name was refused: no need to ask docker
+            if (Name != null)
+            {
+                ForEachNamedModel(Name, ref _models, (_, model) => Write(model));
+                return;
+            }
             try
             {
                 _models ??= Run(token => Docker.ListAsync(token));
@@ -29,25 +32,7 @@ namespace Ultra.DockerModel.Commands
             {
                 ThrowTerminatingError(ToErrorRecord(e, null));
             }
-            if (names is null)
-            {
-                foreach (var model in _models!) Write(model);
-                return;
-            }
-            foreach (string name in names)
-            {
-                try
-                {
-                    var matches = ModelSelection.Select(_models!, name);
-                    if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
-                        WriteError(ToErrorRecord(new ModelNotFoundException(name), name));
-                    foreach (var model in matches) Write(model);
-                }
-                catch (DockerModelException e)
-                {
-                    WriteError(ToErrorRecord(e, name));
-                }
-            }
+            foreach (var model in _models!) Write(model);
         }
 
         private void Write(LocalModel model)

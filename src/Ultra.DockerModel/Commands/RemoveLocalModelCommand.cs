@@ -34,33 +34,13 @@ namespace Ultra.DockerModel.Commands
                 foreach (var model in InputObject) Remove(model, model.Name);
                 return;
             }
-            string[] names = ModelSelection.ValidNames(Name, (name, e) => WriteError(ToErrorRecord(e, name)));
-            if (names.Length == 0) return; // every name was refused: no need to ask docker
-            try
+            ForEachNamedModel(Name, ref _installed, (name, model) =>
             {
-                _installed ??= Run(token => Docker.ListAsync(token));
-            }
-            catch (DockerModelException e)
-            {
-                ThrowTerminatingError(ToErrorRecord(e, null));
-            }
-            foreach (string name in names)
-            {
-                try
-                {
-                    var matches = ModelSelection.Select(_installed!, name);
-                    if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
-                        WriteError(ToErrorRecord(new ModelNotFoundException(name), name));
-                    // A name with an explicit tag removes that tag only; otherwise the model goes (by its first tag).
-                    bool oneTag = !WildcardPattern.ContainsWildcardCharacters(name) && !ModelReference.IsId(name)
-                        && name.LastIndexOf(':') > name.LastIndexOf('/');
-                    foreach (var model in matches) Remove(model, oneTag ? ModelReference.Normalize(name) : model.Name);
-                }
-                catch (DockerModelException e)
-                {
-                    WriteError(ToErrorRecord(e, name));
-                }
-            }
+                // A name with an explicit tag removes that tag only; otherwise the model goes (by its first tag).
+                bool oneTag = !WildcardPattern.ContainsWildcardCharacters(name) && !ModelReference.IsId(name)
+                    && name.LastIndexOf(':') > name.LastIndexOf('/');
+                Remove(model, oneTag ? ModelReference.Normalize(name) : model.Name);
+            });
         }
 
         private void Remove(LocalModel model, string reference)
