@@ -22,6 +22,7 @@ public sealed class StandInConfig
     public bool AlwaysSendUsage { get; set; }        // older llama.cpp: usage on the last chunk, always
     public bool Reasoning { get; set; }              // emit reasoning_content before the answer
     public bool SplitUtf8Writes { get; set; }        // plugin: split multi-byte characters across two writes
+    public string DefaultRegistry { get; set; } = ""; // the runner's DEFAULT_REGISTRY: its tags match the plain names
 
     public StandInConfig Clone() => (StandInConfig)MemberwiseClone();
 
@@ -33,13 +34,15 @@ public sealed class StandInConfig
         ("answerBytes", J.N(AnswerBytes)),
         ("cliVersion", J.S(CliVersion)),
         ("autoInstallNoise", J.B(AutoInstallNoise)),
+
         ("crashAfterPieces", J.N(CrashAfterPieces)),
         ("pullStepDelayMs", J.N(PullStepDelayMs)),
         ("retryBaseMs", J.N(RetryBaseMs)),
         ("contextSize", J.N(ContextSize)),
         ("alwaysSendUsage", J.B(AlwaysSendUsage)),
         ("reasoning", J.B(Reasoning)),
-        ("splitUtf8Writes", J.B(SplitUtf8Writes)));
+        ("splitUtf8Writes", J.B(SplitUtf8Writes)),
+        ("defaultRegistry", J.S(DefaultRegistry)));
 
     /// <summary>Merges the given keys; returns an error text (for a 400) on an unknown key or bad value.</summary>
     public string? Merge(JObject patch)
@@ -79,6 +82,10 @@ public sealed class StandInConfig
             case "cliVersion":
                 if (v.Str is not ("head" or "legacy")) return "cliVersion must be head or legacy";
                 CliVersion = v.Str;
+                return null;
+            case "defaultRegistry":
+                if (v.Str is not { } reg) return "defaultRegistry must be a string";
+                DefaultRegistry = reg.Trim().TrimEnd('/');
                 return null;
             case "answerBytes":
                 if (v.Long is not { } ab || ab < 0) return "answerBytes must be a non-negative number";
@@ -124,6 +131,6 @@ public sealed class StandInConfig
         AnswerBytes = o.AnswerBytes; CliVersion = o.CliVersion; AutoInstallNoise = o.AutoInstallNoise;
         CrashAfterPieces = o.CrashAfterPieces; PullStepDelayMs = o.PullStepDelayMs; RetryBaseMs = o.RetryBaseMs;
         ContextSize = o.ContextSize; AlwaysSendUsage = o.AlwaysSendUsage; Reasoning = o.Reasoning;
-        SplitUtf8Writes = o.SplitUtf8Writes;
+        SplitUtf8Writes = o.SplitUtf8Writes; DefaultRegistry = o.DefaultRegistry;
     }
 }
