@@ -22,5 +22,6 @@ namespace Ultra.DockerModel
         EndpointRequired,
         SettingsInvalid,
         AllProvidersFailed,
+        SchemaMismatch,
     }
 }
