@@ -22,5 +22,10 @@ namespace Ultra.DockerModel
         EndpointRequired,
         SettingsInvalid,
         AllProvidersFailed,
+        RegistryUnreachable,
+        DigestMismatch,
+        DiskFull,
+        NotAModel,
+        StoreInvalid,
     }
 }
