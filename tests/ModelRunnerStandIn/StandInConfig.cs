@@ -22,6 +22,7 @@ public sealed class StandInConfig
     public bool AlwaysSendUsage { get; set; }        // older llama.cpp: usage on the last chunk, always
     public bool Reasoning { get; set; }              // emit reasoning_content before the answer
     public bool SplitUtf8Writes { get; set; }        // plugin: split multi-byte characters across two writes
+    public int LoadDelayMs { get; set; }             // time a model's runner takes to load (first request after an unload)
 
     public StandInConfig Clone() => (StandInConfig)MemberwiseClone();
 
@@ -39,7 +40,8 @@ public sealed class StandInConfig
         ("contextSize", J.N(ContextSize)),
         ("alwaysSendUsage", J.B(AlwaysSendUsage)),
         ("reasoning", J.B(Reasoning)),
-        ("splitUtf8Writes", J.B(SplitUtf8Writes)));
+        ("splitUtf8Writes", J.B(SplitUtf8Writes)),
+        ("loadDelayMs", J.N(LoadDelayMs)));
 
     /// <summary>Merges the given keys; returns an error text (for a 400) on an unknown key or bad value.</summary>
     public string? Merge(JObject patch)
@@ -116,6 +118,7 @@ public sealed class StandInConfig
         ["pullStepDelayMs"] = (c, n) => c.PullStepDelayMs = n,
         ["retryBaseMs"] = (c, n) => c.RetryBaseMs = n,
         ["contextSize"] = (c, n) => c.ContextSize = n,
+        ["loadDelayMs"] = (c, n) => c.LoadDelayMs = n,
     };
 
     private void CopyFrom(StandInConfig o)
@@ -124,6 +127,6 @@ public sealed class StandInConfig
         AnswerBytes = o.AnswerBytes; CliVersion = o.CliVersion; AutoInstallNoise = o.AutoInstallNoise;
         CrashAfterPieces = o.CrashAfterPieces; PullStepDelayMs = o.PullStepDelayMs; RetryBaseMs = o.RetryBaseMs;
         ContextSize = o.ContextSize; AlwaysSendUsage = o.AlwaysSendUsage; Reasoning = o.Reasoning;
-        SplitUtf8Writes = o.SplitUtf8Writes;
+        SplitUtf8Writes = o.SplitUtf8Writes; LoadDelayMs = o.LoadDelayMs;
     }
 }

@@ -22,5 +22,7 @@ namespace Ultra.DockerModel
         EndpointRequired,
         SettingsInvalid,
         AllProvidersFailed,
+        /// <summary>The model is busy answering a request, so it cannot be reconfigured or unloaded now.</summary>
+        ModelInUse,
     }
 }
