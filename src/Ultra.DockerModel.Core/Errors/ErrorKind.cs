@@ -22,6 +22,12 @@ namespace Ultra.DockerModel
         EndpointRequired,
         SettingsInvalid,
         AllProvidersFailed,
+        RegistryUnreachable,
+        DigestMismatch,
+        DiskFull,
+        NotAModel,
+        StoreInvalid,
+        SchemaMismatch,
         /// <summary>The model is busy answering a request, so it cannot be reconfigured or unloaded now.</summary>
         ModelInUse,
     }
