@@ -30,7 +30,6 @@
     PrivateData          = @{
         PSData = @{
             Tags       = @('Docker', 'LLM', 'AI', 'ModelRunner', 'OpenAI', 'Ollama', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
-            ProjectUri = 'https://github.com/ultra/Ultra.DockerModel'
         }
     }
 }

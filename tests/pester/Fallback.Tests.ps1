@@ -334,9 +334,9 @@ Describe 'LLM provider fallback' {
             (Get-LlmProviderFallback -Name 'b*').Name | Should -Be 'backup'
         }
         It 'has a table view' {
-            $table = Get-LlmProviderFallback | Format-Table | Out-String -Width 200
-            $table | Should -Match 'Name\s+Kind\s+Model\s+Endpoint\s+ApiKeyVariable\s+TimeoutSec\s+Enabled'
-            $table | Should -Match 'backup\s+OpenAICompatible\s+ai/smollm2\s+http://127\.0\.0\.1:\d+/v1'
+            $table = Get-LlmProviderFallback | Format-Table | Out-String -Width 80
+            $table | Should -Match 'Name\s+Kind\s+Model\s+Endpoint\s+Enabled'
+            $table | Should -Match 'backup\s+OpenAI\s+ai/smollm2\s+http://127\.0\.0\.1:\d+/v1'
         }
         It 'Clear empties the chain and keeps the other settings' {
             Clear-LlmProviderFallback

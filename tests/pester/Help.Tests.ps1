@@ -102,3 +102,18 @@ Describe 'en-US/' {
         $problems | Should -BeNullOrEmpty -Because 'docs/*.md should match the cmdlets (tools/Build-Help.ps1 -Scaffold shows the expected SYNTAX and yaml for a new file)'
     }
 }
+
+# Issue 10 item 21: Get-Help -Online and the gallery page must not send anyone to an address that does not exist. The
+# project has none yet, so neither the help nor the manifest names one (the cmdlets declare no HelpUri either).
+Describe 'Addresses of the project' {
+    It 'are not made up: no link to the project in the help, the docs front matter, the manifest or a HelpUri' {
+        $project = 'Ultra.DockerModel'
+        $uris = @(
+            ([xml](Get-Content -Raw (Join-Path $HelpFolder 'Ultra.DockerModel.dll-Help.xml'))).GetElementsByTagName('maml:uri') | ForEach-Object InnerText
+            Get-ChildItem (Join-Path $RepoRoot 'docs') -Filter *.md | Select-String '^online version:\s*(\S+)' | ForEach-Object { $_.Matches[0].Groups[1].Value }
+            (Import-PowerShellDataFile $ModulePath).PrivateData.PSData.Values | Where-Object { "$_" -match '^https?://' }
+            (Get-Module Ultra.DockerModel).ExportedCommands.Values | ForEach-Object HelpUri
+        ) | Where-Object { $_ }
+        $uris | Where-Object { $_ -match [regex]::Escape($project) } | Should -BeNullOrEmpty
+    }
+}

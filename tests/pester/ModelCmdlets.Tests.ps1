@@ -48,9 +48,9 @@ Describe 'Model cmdlets against the stand-in' {
             $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidModelName,*'
         }
         It 'shows sizes readable in the table view' {
-            $table = Get-LocalModel smollm2 | Format-Table | Out-String -Width 200
+            $table = Get-LocalModel smollm2 | Format-Table | Out-String -Width 80
             $table | Should -Match '256\.35 MiB'
-            $table | Should -Match '354bf30d0aa3'
+            $table | Should -Match 'ai/smollm2:latest'
         }
         It 'completes model names on Tab' {
             $completion = TabExpansion2 -inputScript 'Get-LocalModel smo' -cursorColumn 18
