@@ -59,8 +59,12 @@ function Invoke-Help {
 }
 
 function Get-TrxCounts([string] $Path) {
-    $counters = ([xml](Get-Content -Raw $Path)).TestRun.ResultSummary.Counters
-    [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted }
+    $run = ([xml](Get-Content -Raw $Path)).TestRun
+    $counters = $run.ResultSummary.Counters
+    # Skipped tests are not in the counters: they are the results marked NotExecuted, each with its reason.
+    $skipped = @($run.Results.UnitTestResult | Where-Object outcome -EQ 'NotExecuted')
+    foreach ($s in $skipped) { Write-Host "SKIPPED $($s.testName): $($s.Output.ErrorInfo.Message)" }
+    [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted; Skipped = $skipped.Count }
 }
 
 function Invoke-Test {
@@ -71,7 +75,7 @@ function Invoke-Test {
     $results = Join-Path $Work 'test-results'
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
     $null = New-Item -ItemType Directory -Path $results
-    $passed = 0; $failed = 0
+    $passed = 0; $failed = 0; $skipped = 0
     $clock = [Diagnostics.Stopwatch]::StartNew()
     $load = Get-LoadAverage
 
@@ -88,19 +92,20 @@ function Invoke-Test {
     if ($Tag) { $pesterArgs += @('-Tag', ($Tag -join ',')) }
     if ($Full) { $pesterArgs += '-Full' }
     & $Pwsh -NoLogo -NoProfile -NonInteractive -File (Join-Path $Root 'tools/Invoke-PesterTests.ps1') @pesterArgs
-    if (Test-Path $pesterSummary) { $p = Get-Content -Raw $pesterSummary | ConvertFrom-Json; $passed += $p.Passed; $failed += $p.Failed }
+    if (Test-Path $pesterSummary) { $p = Get-Content -Raw $pesterSummary | ConvertFrom-Json; $passed += $p.Passed; $failed += $p.Failed; $skipped += $p.Skipped }
     else { $failed += 1; Write-Host 'Pester did not report (crash?)' }
 
     if ($xunit) {
         $xunit | Wait-Job | Receive-Job | Write-Host
         Remove-Job $xunit
         $trx = Join-Path $results 'xunit.trx'
-        if (Test-Path $trx) { $x = Get-TrxCounts $trx; $passed += $x.Passed; $failed += $x.Failed }
+        if (Test-Path $trx) { $x = Get-TrxCounts $trx; $passed += $x.Passed; $failed += $x.Failed; $skipped += $x.Skipped }
         else { $failed += 1; Write-Host 'xunit did not report (crash?)' }
     }
 
     Write-Host ("Tests took {0:N0} s; build and tests used {1:N0} s CPU; load average {2} at the start, {3} at the end" -f
         $clock.Elapsed.TotalSeconds, (Get-CpuSeconds), $load, (Get-LoadAverage))
+    Write-Host "$skipped skipped (each with its reason above)"
     Write-Host "$passed passed, $failed failed"
     if ($failed -gt 0) { exit 1 }
 }
