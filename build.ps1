@@ -87,20 +87,24 @@ function Invoke-Test {
         $xunit = Start-ThreadJob { $sw = [Diagnostics.Stopwatch]::StartNew(); & dotnet @using:xunitArgs 2>&1 | Out-String; "xunit: $([int]$sw.Elapsed.TotalSeconds) s" }
     }
 
-    $pesterSummary = Join-Path $results 'pester.json'
-    $pesterArgs = @('-ModulePath', (Join-Path $ModuleOut 'Ultra.DockerModel.psd1'), '-SummaryPath', $pesterSummary)
-    if ($Tag) { $pesterArgs += @('-Tag', ($Tag -join ',')) }
-    if ($Full) { $pesterArgs += '-Full' }
-    & $Pwsh -NoLogo -NoProfile -NonInteractive -File (Join-Path $Root 'tools/Invoke-PesterTests.ps1') @pesterArgs
-    if (Test-Path $pesterSummary) { $p = Get-Content -Raw $pesterSummary | ConvertFrom-Json; $passed += $p.Passed; $failed += $p.Failed; $skipped += $p.Skipped }
-    else { $failed += 1; Write-Host 'Pester did not report (crash?)' }
+    # Pester's files that may run side by side go while xunit runs; its *.Exclusive files (heavy load) run after xunit.
+    foreach ($set in 'Parallel', 'Exclusive') {
+        $pesterSummary = Join-Path $results "pester-$set.json"
+        $pesterArgs = @('-ModulePath', (Join-Path $ModuleOut 'Ultra.DockerModel.psd1'), '-SummaryPath', $pesterSummary, '-Set', $set)
+        if ($Tag) { $pesterArgs += @('-Tag', ($Tag -join ',')) }
+        if ($Full) { $pesterArgs += '-Full' }
+        & $Pwsh -NoLogo -NoProfile -NonInteractive -File (Join-Path $Root 'tools/Invoke-PesterTests.ps1') @pesterArgs
+        if (Test-Path $pesterSummary) { $p = Get-Content -Raw $pesterSummary | ConvertFrom-Json; $passed += $p.Passed; $failed += $p.Failed; $skipped += $p.Skipped }
+        else { $failed += 1; Write-Host 'Pester did not report (crash?)' }
 
-    if ($xunit) {
-        $xunit | Wait-Job | Receive-Job | Write-Host
-        Remove-Job $xunit
-        $trx = Join-Path $results 'xunit.trx'
-        if (Test-Path $trx) { $x = Get-TrxCounts $trx; $passed += $x.Passed; $failed += $x.Failed; $skipped += $x.Skipped }
-        else { $failed += 1; Write-Host 'xunit did not report (crash?)' }
+        if ($xunit) {
+            $xunit | Wait-Job | Receive-Job | Write-Host
+            Remove-Job $xunit
+            $xunit = $null
+            $trx = Join-Path $results 'xunit.trx'
+            if (Test-Path $trx) { $x = Get-TrxCounts $trx; $passed += $x.Passed; $failed += $x.Failed; $skipped += $x.Skipped }
+            else { $failed += 1; Write-Host 'xunit did not report (crash?)' }
+        }
     }
 
     Write-Host ("Tests took {0:N0} s; build and tests used {1:N0} s CPU; load average {2} at the start, {3} at the end" -f

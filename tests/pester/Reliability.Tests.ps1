@@ -47,38 +47,6 @@ Describe 'Reliability (fault injection)' -Tag Reliability {
         # What the stand-in answers to a prompt: it echoes it.
         function Get-Echo([string] $Prompt) { "You said: «$Prompt».$Ending" }
 
-        # docker / plugin processes started for this stand-in. Other engineers may run their own suites on this machine at
-        # the same time, so a process counts only when its environment carries this stand-in's DOCKER_CONFIG.
-        function Get-StandInChild {
-            $marker = "DOCKER_CONFIG=$($standIn.DockerConfig)`0"
-            foreach ($dir in [System.IO.Directory]::GetDirectories('/proc')) {
-                $name = [System.IO.Path]::GetFileName($dir)
-                if ($name -notmatch '^\d+$' -or [int]$name -eq $standIn.Process.Id -or [int]$name -eq $PID) { continue }
-                try {
-                    $cmd = [System.IO.File]::ReadAllText("$dir/cmdline").Replace([char]0, ' ')
-                    if ($cmd -notmatch 'docker' -and $cmd -notmatch 'ModelRunnerStandIn\.dll plugin') { continue }
-                    if (-not [System.IO.File]::ReadAllText("$dir/environ").Contains($marker)) { continue }
-                    [pscustomobject]@{ Pid = [int]$name; CommandLine = $cmd }
-                }
-                catch { Write-Verbose "process $name ended while being read" }
-            }
-        }
-
-        function Wait-Until([scriptblock] $Condition, [double] $Seconds = 10) {
-            $deadline = [datetime]::UtcNow.AddSeconds($Seconds)
-            while ([datetime]::UtcNow -lt $deadline) {
-                if (& $Condition) { return $true }
-                Start-Sleep -Milliseconds 50
-            }
-            [bool](& $Condition)
-        }
-
-        # Waits up to $Seconds for every child to be gone; returns those still there.
-        function Wait-NoStandInChild([double] $Seconds = 3) {
-            $null = Wait-Until { @(Get-StandInChild).Count -eq 0 } $Seconds
-            @(Get-StandInChild)
-        }
-
         # Runs a script in a fresh runspace of this process, every stream captured (Debug and Verbose switched on).
         function Invoke-AllStreams([string] $Script) {
             $ps = [powershell]::Create()
@@ -656,47 +624,6 @@ Describe 'Reliability (fault injection)' -Tag Reliability {
             $e.FullyQualifiedErrorId | Should -BeLike 'SettingsInvalid,*'
             $e.Exception.Message | Should -Not -Match ([regex]::Escape($key))
             Test-Path (Join-Path $env:ULTRA_DOCKERMODEL_HOME 'settings.json') | Should -BeFalse
-        }
-    }
-
-    # 16 callers at once, each making its calls one after another. Over the CLI every call is two process starts (docker,
-    # then the plugin), so the default run makes 8 calls per caller (128); the full size, 100 per caller (1,600; about
-    # 2-5 minutes on 2 cores), is tagged FullLoad: `./build.ps1 -Task Test -Full` (and .ci/run) include it.
-    Describe 'Reliability: load' -Tag Reliability {
-        BeforeAll {
-            function Invoke-LoadCase([string] $Transport, [int] $Calls) {
-                $modulePath = $ModulePath
-                $clock = [System.Diagnostics.Stopwatch]::StartNew()
-                $results = 1..16 | ForEach-Object -ThrottleLimit 16 -Parallel {
-                    Import-Module $using:modulePath
-                    $worker = $_
-                    for ($i = 0; $i -lt $using:Calls; $i++) {
-                        $prompt = "worker $worker call $i $([guid]::NewGuid()) «ünï» 日本 🙂"
-                        try { $text = (Invoke-LocalLlm $prompt -Model ai/smollm2 -Transport $using:Transport).Text }
-                        catch { $text = "ERROR: $_" }
-                        [pscustomobject]@{ Prompt = $prompt; Text = $text }
-                    }
-                }
-                Write-Host "  load ($Transport): $($results.Count) calls in $([int]$clock.Elapsed.TotalSeconds) s"
-                $total = 16 * $Calls
-                $results.Count | Should -Be $total
-                $wrong = @($results | Where-Object { $_.Text -cne (Get-Echo $_.Prompt) })
-                $wrong.Count | Should -Be 0 -Because "every answer must be complete and its own; first wrong: $($wrong | Select-Object -First 1 | Out-String)"
-                @($results.Prompt | Sort-Object -Unique).Count | Should -Be $total
-                (Get-StandInStats $standIn).completedStreams | Should -Be $total
-                Wait-NoStandInChild 5 | Should -BeNullOrEmpty
-            }
-        }
-
-        It '16 concurrent callers x <Calls> calls each (<Transport>): every answer complete and its own' -ForEach @(
-            @{ Transport = 'Cli'; Calls = 8 }
-            @{ Transport = 'Http'; Calls = 100 }
-        ) {
-            Invoke-LoadCase $Transport $Calls
-        }
-
-        It '16 concurrent callers x 100 calls each (Cli, full size): every answer complete and its own' -Tag FullLoad {
-            Invoke-LoadCase Cli 100
         }
     }
 }
