@@ -86,16 +86,12 @@ Describe 'Measure-LocalModel against the stand-in' {
         try {
             $null = $ps.AddScript("Import-Module '$ModulePath'; Measure-LocalModel ai/smollm2 -Repeat 50 -Transport Http")
             $null = $ps.BeginInvoke()
-            $deadline = [DateTime]::UtcNow.AddSeconds(20)
-            while ((Get-StandInStats $standIn).activeStreams -lt 1 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
-            (Get-StandInStats $standIn).activeStreams | Should -Be 1
+            Wait-Until { (Get-StandInStats $standIn).activeStreams -ge 1 } 20 | Should -BeTrue
             $clock = [Diagnostics.Stopwatch]::StartNew()
             $ps.Stop()
             $clock.Elapsed.TotalSeconds | Should -BeLessThan 3
             $ps.InvocationStateInfo.State | Should -Be 'Stopped'
-            $deadline = [DateTime]::UtcNow.AddSeconds(5)
-            while ((Get-StandInStats $standIn).activeStreams -gt 0 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
-            (Get-StandInStats $standIn).activeStreams | Should -Be 0 -Because 'the runner stops generating when the call is cancelled'
+            Wait-Until { (Get-StandInStats $standIn).activeStreams -eq 0 } 5 | Should -BeTrue -Because 'the runner stops generating when the call is cancelled'
             $calls = (Get-StandInStats $standIn).chatRequests
             Start-Sleep -Milliseconds 300
             (Get-StandInStats $standIn).chatRequests | Should -Be $calls -Because 'no run starts after the stop'
