@@ -32,6 +32,9 @@ BeforeAll {
         'Ultra.DockerModel.LoadedModel'            = @(
             [Ultra.DockerModel.LoadedModel]@{ Name = 'ai/llama3.2:1B-Q8_0'; Engine = 'DockerModelRunner'; Mode = 'completion'; Until = '4 minutes from now'; MemoryBytes = [long](1023.99 * $gib) }
         )
+        'Ultra.DockerModel.ModelMeasurement'       = @(
+            [Ultra.DockerModel.ModelMeasurement]@{ Model = 'ai/llama3.2:1B-Q8_0'; Provider = 'DockerModelRunner'; LoadMs = 12345; FirstTokenMs = 1234; FirstTokenSpreadMs = 123; TokensPerSecond = 1234.5; TokensPerSecondSpread = 123.4; TotalMs = 123456; TotalSpreadMs = 1234 }
+        )
         'Ultra.DockerModel.ModelConfiguration'     = @(
             [Ultra.DockerModel.ModelConfiguration]@{ Name = 'ai/llama3.2:1B-Q8_0'; Mode = 'completion'; ContextSize = 131072; KeepAlive = [timespan]::FromMinutes(10); Reasoning = $true }
         )
