@@ -67,6 +67,7 @@ function Get-TrxCounts([string] $Path) {
 function Invoke-Test {
     Invoke-Build
     Invoke-Native dotnet @('build', (Join-Path $Root 'tests/ModelRunnerStandIn'), '-c', $Configuration, '--nologo', '-v', 'quiet')
+    Invoke-Native dotnet @('build', (Join-Path $Root 'tests/RegistryKit'), '-c', $Configuration, '--nologo', '-v', 'quiet')
     $results = Join-Path $Work 'test-results'
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
     $null = New-Item -ItemType Directory -Path $results
@@ -95,6 +96,7 @@ function Invoke-Test {
 function Invoke-Bench {
     Invoke-Build
     Invoke-Native dotnet @('build', (Join-Path $Root 'tests/ModelRunnerStandIn'), '-c', $Configuration, '--nologo', '-v', 'quiet')
+    Invoke-Native dotnet @('build', (Join-Path $Root 'tests/RegistryKit'), '-c', $Configuration, '--nologo', '-v', 'quiet')
     Invoke-Native $Pwsh @('-NoLogo', '-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tests/benchmarks/Invoke-Benchmark.ps1'),
         '-ModulePath', (Join-Path $ModuleOut 'Ultra.DockerModel.psd1'), '-OutputPath', (Join-Path $Out 'bench'))
 }

@@ -1,5 +1,7 @@
 using System.Collections.Generic;
 using System.Management.Automation;
+using System.Threading.Tasks;
+using Ultra.DockerModel.Stores;
 
 namespace Ultra.DockerModel.Commands
 {
@@ -31,7 +33,7 @@ namespace Ultra.DockerModel.Commands
         {
             if (ParameterSetName == InputObjectSet)
             {
-                foreach (var model in InputObject) Remove(model, model.Name);
+                foreach (var model in InputObject) Remove(model, model.Name, oneTag: false);
                 return;
             }
             ForEachNamedModel(Name, ref _installed, (name, model) =>
@@ -39,19 +41,36 @@ namespace Ultra.DockerModel.Commands
                 // A name with an explicit tag removes that tag only; otherwise the model goes (by its first tag).
                 bool oneTag = !WildcardPattern.ContainsWildcardCharacters(name) && !ModelReference.IsId(name)
                     && name.LastIndexOf(':') > name.LastIndexOf('/');
-                Remove(model, oneTag ? ModelReference.Normalize(name) : model.Name);
+                Remove(model, oneTag ? ModelReference.Normalize(name) : model.Name, oneTag);
             });
         }
 
-        private void Remove(LocalModel model, string reference)
+        private void Remove(LocalModel model, string reference, bool oneTag)
         {
-            string target = model.Size is null ? $"model '{reference}'" : $"model '{reference}' ({ByteSize.Format(model.Size)})";
+            bool inModule = model.Store.HasFlag(ModelStoreKind.ModuleStore);
+            bool inRunner = model.Store.HasFlag(ModelStoreKind.DockerModelRunner);
+            if (!inModule && !inRunner)
+            {
+                WriteError(ToErrorRecord(new DockerModelException(ErrorKind.RunnerNotRunning,
+                    $"Model '{reference}' is in Docker's model store on disk, which this module never changes behind Docker's back: " +
+                    $"start Docker Model Runner and run Remove-LocalModel again, or use 'docker model rm {reference}'."), model));
+                return;
+            }
+            string where = inModule && inRunner ? "the module's store and Docker Model Runner" : inModule ? "the module's store" : "Docker Model Runner";
+            string target = (model.Size is null ? $"model '{reference}'" : $"model '{reference}' ({ByteSize.Format(model.Size)})") + " from " + where;
             // -Force skips the confirmation prompt, but -WhatIf and an explicit -Confirm are still honoured.
             bool asked = MyInvocation.BoundParameters.ContainsKey("WhatIf") || MyInvocation.BoundParameters.ContainsKey("Confirm");
             if ((asked || !Force) && !ShouldProcess(target, "Remove")) return;
             try
             {
-                foreach (string line in Run(token => Docker.RemoveAsync(reference, Force, token))) WriteVerbose(line);
+                if (inModule)
+                {
+                    var store = ModelStores.Open().Module;
+                    if (Run(token => Task.FromResult(store.Remove(model.Id, oneTag ? reference : null, token))))
+                        WriteVerbose($"Removed {reference} from {store.Root}.");
+                }
+                if (inRunner)
+                    foreach (string line in Run(token => Docker.RemoveAsync(reference, Force, token))) WriteVerbose(line);
             }
             catch (DockerModelException e) when (e.Kind is not (ErrorKind.RunnerNotRunning or ErrorKind.RunnerUnreachable or ErrorKind.DockerNotInstalled or ErrorKind.PluginMissing))
             {

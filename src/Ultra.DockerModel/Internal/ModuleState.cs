@@ -1,4 +1,5 @@
 using System;
+using Ultra.DockerModel.Stores;
 
 namespace Ultra.DockerModel.Commands
 {
@@ -8,5 +9,8 @@ namespace Ultra.DockerModel.Commands
         private static readonly Lazy<DockerModelClient> LazyClient = new(() => new DockerModelClient());
 
         public static DockerModelClient Docker => LazyClient.Value;
+
+        /// <summary>Every local model (runner and stores on disk); made for each use, as the store folders follow the environment and settings.</summary>
+        public static LocalModelCatalog Catalog() => new(Docker, ModelStores.Open());
     }
 }
