@@ -27,5 +27,6 @@ namespace Ultra.DockerModel
         DiskFull,
         NotAModel,
         StoreInvalid,
+        SchemaMismatch,
     }
 }
