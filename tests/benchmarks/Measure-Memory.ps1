@@ -30,15 +30,6 @@ $null = Invoke-Once 'warm up'
 $null = Invoke-Once 'warm up'
 Set-Answer $AnswerBytes
 
-$m = Measure-WorkingSetGrowth { Invoke-Once 'memory' }
-
-[pscustomobject]@{
-    Mode            = $Mode
-    AnswerBytes     = $AnswerBytes
-    Objects         = $m.Result
-    Seconds         = $m.Seconds
-    BaselineMB      = $m.BaselineMB
-    SampledGrowthMB = $m.SampledGrowthMB
-    PeakGrowthMB    = $m.PeakGrowthMB
-    Samples         = $m.Samples
-} | ConvertTo-Json -Compress
+Measure-WorkingSetGrowth { Invoke-Once 'memory' } |
+    Select-Object @{ n = 'Mode'; e = { $Mode } }, @{ n = 'AnswerBytes'; e = { $AnswerBytes } }, @{ n = 'Objects'; e = { $_.Result } }, * -ExcludeProperty Result |
+    ConvertTo-Json -Compress

@@ -16,12 +16,5 @@ Import-Module $ModulePath
 Import-Module (Join-Path $PSScriptRoot 'Bench.psm1')
 Install-LocalModel $WarmUpReference -Source Registry -ProgressAction SilentlyContinue
 
-$m = Measure-WorkingSetGrowth { (Install-LocalModel $Reference -Source Registry -PassThru -ProgressAction SilentlyContinue).Size }
-[pscustomobject]@{
-    Bytes           = $m.Result
-    Seconds         = $m.Seconds
-    BaselineMB      = $m.BaselineMB
-    SampledGrowthMB = $m.SampledGrowthMB
-    PeakGrowthMB    = $m.PeakGrowthMB
-    Samples         = $m.Samples
-} | ConvertTo-Json -Compress
+Measure-WorkingSetGrowth { (Install-LocalModel $Reference -Source Registry -PassThru -ProgressAction SilentlyContinue).Size } |
+    Select-Object @{ n = 'Bytes'; e = { $_.Result } }, * -ExcludeProperty Result | ConvertTo-Json -Compress

@@ -174,3 +174,41 @@ Describe 'Model cmdlets without Docker, against a real registry' -Tag Registry -
         finally { [IO.File]::WriteAllBytes($index, $saved) }
     }
 }
+
+Describe 'Model cmdlets with Docker Model Runner running and the module''s store beside it' -Tag Registry -Skip:([bool]$registrySkip) {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'Common.ps1')
+        Add-Type -Path (Join-Path $PSScriptRoot '../RegistryKit/bin/Release/net10.0/RegistryKit.dll')
+        $script:reg = [RegistryKit.LocalRegistry]::Start()
+        $script:tiny = [RegistryKit.ModelArtifact]::Create(64KB, 41)
+        $reg.Push('ai/tiny', 'latest', $tiny)
+        $script:standIn = Start-StandIn
+        Enable-StandIn $standIn
+    }
+    AfterAll {
+        Disable-StandIn $standIn
+        Stop-StandIn $standIn
+        $reg.Dispose()
+        Remove-Item $env:ULTRA_DOCKERMODEL_HOME -Recurse -Force -ErrorAction SilentlyContinue
+    }
+
+    It 'Auto pulls through the runner when it is running, and -Source Registry into the module''s store' {
+        Install-LocalModel ai/gemma3
+        (Get-StandInStats $standIn).pulls | Should -Be 1
+        Install-LocalModel "$($reg.Host)/ai/tiny" -Source Registry
+        (Get-StandInStats $standIn).pulls | Should -Be 1
+
+        $all = Get-LocalModel
+        ($all | Where-Object Name -EQ 'ai/gemma3:latest').Store | Should -Be 'DockerModelRunner'
+        ($all | Where-Object Id -EQ $tiny.ManifestDigest).Store | Should -Be 'ModuleStore'
+        @(Get-LocalModel -Store DockerModelRunner).Id | Should -Not -Contain $tiny.ManifestDigest
+        (Get-LocalModel -Store ModuleStore).Id | Should -Be $tiny.ManifestDigest
+    }
+
+    It 'removes a module-store model without the runner and a runner model through it' {
+        Get-LocalModel "$($reg.Host)/ai/tiny" | Remove-LocalModel -Confirm:$false
+        @(Get-LocalModel -Store ModuleStore -ErrorAction SilentlyContinue) | Should -BeNullOrEmpty
+        Remove-LocalModel ai/gemma3 -Confirm:$false
+        @(Get-LocalModel).Name | Should -Not -Contain 'ai/gemma3:latest'
+    }
+}
