@@ -86,7 +86,7 @@ namespace Ultra.DockerModel.Registry
             if (text.Length == 0 || ModelReference.IsId(text)) throw new InvalidModelNameException(reference!);
             bool hasTag = text.LastIndexOf(':') > text.LastIndexOf('/');
 
-            string normalized = ModelReference.Normalize(text);    // [registry/]org/name:tag
+            string normalized = ModelReference.Normalize(text, defaultRegistry);    // [registry/]org/name:tag
             int colon = normalized.LastIndexOf(':');
             string name = normalized.Substring(0, colon);
             string? tag = hasTag || digest is null ? normalized.Substring(colon + 1) : null;

@@ -120,6 +120,7 @@ namespace Ultra.DockerModel.Commands
             ErrorKind.StreamInterrupted => ErrorCategory.ReadError,
             ErrorKind.SettingsInvalid or ErrorKind.StoreInvalid or ErrorKind.DigestMismatch or ErrorKind.NotAModel => ErrorCategory.InvalidData,
             ErrorKind.DiskFull => ErrorCategory.WriteError,
+            ErrorKind.ModelInUse => ErrorCategory.ResourceBusy,
             _ => ErrorCategory.NotSpecified,
         };
     }

@@ -41,7 +41,7 @@ namespace Ultra.DockerModel.Commands
             {
                 try
                 {
-                    string valid = ModelReference.Validate(name.Trim());
+                    string valid = ModelReference.Validate(name);
                     if (ResolveSource() == ModelSource.Registry) InstallFromRegistry(valid);
                     else InstallThroughRunner(valid);
                 }
