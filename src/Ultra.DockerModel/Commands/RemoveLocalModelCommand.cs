@@ -63,10 +63,11 @@ namespace Ultra.DockerModel.Commands
                     $"start Docker Model Runner and run Remove-LocalModel again, or use 'docker model rm {model.Name}'."), model));
                 return;
             }
-            string where = inModule && inRunner ? "the module's store and Docker Model Runner" : inModule ? "the module's store" : "Docker Model Runner";
+            // Through the runner is what a removal always meant; a model in the module's store says so.
+            string where = !inModule ? "" : inRunner ? ", from the module's store and Docker Model Runner" : ", from the module's store";
             // -Force skips the confirmation prompt, but -WhatIf and an explicit -Confirm are still honoured.
             bool asked = MyInvocation.BoundParameters.ContainsKey("WhatIf") || MyInvocation.BoundParameters.ContainsKey("Confirm");
-            if ((asked || !Force) && !ShouldProcess($"{removal.Target}, from {where}", removal.Action)) return;
+            if ((asked || !Force) && !ShouldProcess(removal.Target + where, removal.Action)) return;
             try
             {
                 if (inModule)
