@@ -35,6 +35,8 @@ function Invoke-Native([string] $Command, [string[]] $Arguments) {
 
 function Invoke-Build {
     $publish = Join-Path $Work 'publish'
+    # Publish copies a package's file only when it is newer than the one there: a downgrade would leave the newer one.
+    if (Test-Path $publish) { Remove-Item $publish -Recurse -Force }
     Invoke-Native dotnet @('publish', (Join-Path $Root 'src/Ultra.DockerModel'), '-c', $Configuration, '-o', $publish, '--nologo', '-v', 'quiet')
     if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
     New-Item -ItemType Directory -Path $ModuleOut | Out-Null
@@ -45,7 +47,22 @@ function Invoke-Build {
     Copy-Item (Join-Path $Root 'src/Ultra.DockerModel/Ultra.DockerModel.Format.ps1xml') $ModuleOut
     $help = Join-Path $Root 'en-US'
     if (Test-Path (Join-Path $help '*')) { Copy-Item $help $ModuleOut -Recurse }
+    Assert-OlderHostsCanLoad $ModuleOut
     Write-Host "Module built: $ModuleOut"
+}
+
+# PowerShell 7.4 and 7.5 run on .NET 8 and 9, whose own System.* assemblies win over the module's: a shipped System.* or
+# Microsoft.Bcl.* assembly above 8.0.0.0 cannot load there (docs/guides/architecture.md, "Which hosts it loads in").
+# Subfolders (the embedded engine, PowerShell 7.6+ only) load in their own context and are not checked.
+function Assert-OlderHostsCanLoad([string] $Folder) {
+    $ceiling = [version]'8.0.0.0'
+    $tooNew = foreach ($dll in Get-ChildItem (Join-Path $Folder '*.dll') -File | Where-Object Name -Match '^(System|Microsoft\.Bcl)\.') {
+        $version = [Reflection.AssemblyName]::GetAssemblyName($dll.FullName).Version
+        if ($version -gt $ceiling) { "$($dll.Name) $version" }
+    }
+    if ($tooNew) {
+        throw "These shipped assemblies are above $ceiling, so the module would not load on .NET 8 (PowerShell 7.4): $($tooNew -join ', '). Pin the package that brings them to a version whose assemblies are $ceiling or lower."
+    }
 }
 
 function Invoke-Help {
@@ -67,6 +84,8 @@ function Get-TrxCounts([string] $Path) {
 function Invoke-Test {
     Invoke-Build
     Invoke-Native dotnet @('build', (Join-Path $Root 'tests/ModelRunnerStandIn'), '-c', $Configuration, '--nologo', '-v', 'quiet')
+    # Portability.Tests.ps1's host, compiled against the built Core; also lays out .NET 8 and 9 in .build/dotnet-alt.
+    Invoke-Native dotnet @('build', (Join-Path $Root 'tests/PortabilityHost'), '-c', $Configuration, '--nologo', '-v', 'quiet')
     $results = Join-Path $Work 'test-results'
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
     $null = New-Item -ItemType Directory -Path $results
