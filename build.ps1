@@ -14,7 +14,9 @@ param(
     # Pester tags to run (e.g. Reliability); all when empty.
     [string[]] $Tag = @(),
     # Skip the xunit half of Test.
-    [switch] $NoXunit
+    [switch] $NoXunit,
+    # Bench: a smoke run (rows 2 and 3, fewest repetitions) that shows the harness works; its figures mean little.
+    [switch] $Quick
 )
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
@@ -43,12 +45,27 @@ function Invoke-Build {
     # The module's own assemblies and what they need on Windows PowerShell 5.1 (pwsh 7 uses its own copies of the System.* ones).
     Get-ChildItem $publish -Filter *.dll | Where-Object Name -NE 'System.Management.Automation.dll' |
         Copy-Item -Destination $ModuleOut
-    Copy-Item (Join-Path $Root 'Ultra.DockerModel.psd1') $ModuleOut
+    Write-ModuleManifest (Join-Path $ModuleOut 'Ultra.DockerModel.psd1')
     Copy-Item (Join-Path $Root 'src/Ultra.DockerModel/Ultra.DockerModel.Format.ps1xml') $ModuleOut
+    Copy-Item (Join-Path $Root 'LICENSE') $ModuleOut
     $help = Join-Path $Root 'en-US'
     if (Test-Path (Join-Path $help '*')) { Copy-Item $help $ModuleOut -Recurse }
     Assert-OlderHostsCanLoad $ModuleOut
     Write-Host "Module built: $ModuleOut"
+}
+
+# The repository's manifest keeps ModuleVersion = '0.0.0'; the version the built assemblies carry (<Version> in
+# Directory.Build.props, the one hand-kept copy) goes into the copy that ships, a pre-release label into PSData.
+function Write-ModuleManifest([string] $Destination) {
+    $source = Join-Path $Root 'Ultra.DockerModel.psd1'
+    $placeholder = "ModuleVersion(\s*)=\s*'0\.0\.0'"
+    $text = [IO.File]::ReadAllText($source) -replace '^# Source: .*\r?\n'
+    if ($text -notmatch $placeholder) { throw "$source must keep ModuleVersion = '0.0.0': the version is <Version> in Directory.Build.props." }
+    $version = (Get-Item (Join-Path $ModuleOut 'Ultra.DockerModel.dll')).VersionInfo.ProductVersion -replace '\+.*$'
+    $release, $label = $version -split '-', 2
+    $text = $text -replace $placeholder, "ModuleVersion`$1= '$release'"
+    if ($label) { $text = $text -replace '(?m)^(\s*)PSData\s*=\s*@\{', "`$0`n`$1    Prerelease = '$label'" }
+    [IO.File]::WriteAllText($Destination, $text, [Text.UTF8Encoding]::new($false))
 }
 
 # PowerShell 7.4 and 7.5 run on .NET 8 and 9, whose own System.* assemblies win over the module's: a shipped System.* or
@@ -81,6 +98,16 @@ function Get-TrxCounts([string] $Path) {
     [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted; Skipped = $skipped.Count }
 }
 
+# One Pester run in a child pwsh; a run that writes no summary counts as one failure.
+function Invoke-PesterSuite([string] $Path, [string] $Summary) {
+    $pesterArgs = @('-ModulePath', (Join-Path $ModuleOut 'Ultra.DockerModel.psd1'), '-SummaryPath', $Summary, '-Path', $Path)
+    if ($Tag) { $pesterArgs += @('-Tag', ($Tag -join ',')) }
+    & $Pwsh -NoLogo -NoProfile -NonInteractive -File (Join-Path $Root 'tools/Invoke-PesterTests.ps1') @pesterArgs
+    if (Test-Path $Summary) { return Get-Content -Raw $Summary | ConvertFrom-Json }
+    Write-Host "Pester did not report for $Path (crash?)"
+    [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }
+}
+
 function Invoke-Test {
     Invoke-Build
     Invoke-Native dotnet @('build', (Join-Path $Root 'tests/ModelRunnerStandIn'), '-c', $Configuration, '--nologo', '-v', 'quiet')
@@ -99,12 +126,11 @@ function Invoke-Test {
         elseif ($LASTEXITCODE -ne 0) { $failed += 1; Write-Host 'xunit did not run (build failure?)' }
     }
 
-    $pesterSummary = Join-Path $results 'pester.json'
-    $pesterArgs = @('-ModulePath', (Join-Path $ModuleOut 'Ultra.DockerModel.psd1'), '-SummaryPath', $pesterSummary)
-    if ($Tag) { $pesterArgs += @('-Tag', ($Tag -join ',')) }
-    & $Pwsh -NoLogo -NoProfile -NonInteractive -File (Join-Path $Root 'tools/Invoke-PesterTests.ps1') @pesterArgs
-    if (Test-Path $pesterSummary) { $p = Get-Content -Raw $pesterSummary | ConvertFrom-Json; $passed += $p.Passed; $failed += $p.Failed; $skipped += $p.Skipped }
-    else { $failed += 1; Write-Host 'Pester did not report (crash?)' }
+    # The module's suite, then build.ps1's own tasks (tests/build), which rebuild out/ and so come last.
+    foreach ($suite in 'pester', 'build') {
+        $p = Invoke-PesterSuite (Join-Path $Root "tests/$suite") (Join-Path $results "$suite.json")
+        $passed += $p.Passed; $failed += $p.Failed; $skipped += $p.Skipped
+    }
 
     Write-Host "$skipped skipped (each with its reason above)"
     Write-Host "$passed passed, $failed failed"
@@ -114,16 +140,19 @@ function Invoke-Test {
 function Invoke-Bench {
     Invoke-Build
     Invoke-Native dotnet @('build', (Join-Path $Root 'tests/ModelRunnerStandIn'), '-c', $Configuration, '--nologo', '-v', 'quiet')
-    Invoke-Native $Pwsh @('-NoLogo', '-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tests/benchmarks/Invoke-Benchmark.ps1'),
-        '-ModulePath', (Join-Path $ModuleOut 'Ultra.DockerModel.psd1'), '-OutputPath', (Join-Path $Out 'bench'))
+    $quickArgs = if ($Quick) { @('-Rows', '2,3', '-Scale', '0') } else { @() }
+    Invoke-Native $Pwsh (@('-NoLogo', '-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tests/benchmarks/Invoke-Benchmark.ps1'),
+        '-ModulePath', (Join-Path $ModuleOut 'Ultra.DockerModel.psd1'), '-OutputPath', (Join-Path $Out 'bench')) + $quickArgs)
 }
 
+# A PowerShell Gallery package of whatever Build laid out in out/Ultra.DockerModel, made by Publish-PSResource.
 function Invoke-Package {
     Invoke-Build
-    $version = (Import-PowerShellDataFile (Join-Path $Root 'Ultra.DockerModel.psd1')).ModuleVersion
-    $zip = Join-Path $Out "Ultra.DockerModel-$version.zip"
-    Compress-Archive -Path $ModuleOut -DestinationPath $zip -Force
-    Write-Host "Package: $zip"
+    Get-ChildItem $Out -Filter 'Ultra.DockerModel.*.nupkg' | Remove-Item
+    Invoke-Native $Pwsh @('-NoLogo', '-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tools/Publish-ModulePackage.ps1'),
+        '-ModulePath', $ModuleOut, '-OutputPath', $Out)
+    $package = Get-Item (Join-Path $Out 'Ultra.DockerModel.*.nupkg')
+    Write-Host ("Package: {0} ({1:N0} KB)" -f $package.FullName, ($package.Length / 1KB))
 }
 
 switch ($Task) {

@@ -1,12 +1,13 @@
 <#
 .SYNOPSIS
-    Runs the Pester suite in tests/pester against the built module and writes {Passed, Failed} to a JSON file.
-    Run by build.ps1 -Task Test in a child pwsh; Pester comes from NuGet into .build/packages.
+    Runs a Pester suite (tests/pester by default) against the built module and writes {Passed, Failed, Skipped} to a
+    JSON file. Run by build.ps1 -Task Test in a child pwsh; Pester comes from NuGet into .build/packages.
 #>
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $SummaryPath,
-    [string[]] $Tag = @()
+    [string[]] $Tag = @(),
+    [string] $Path = (Join-Path (Split-Path $PSScriptRoot -Parent) 'tests/pester')
 )
 $ErrorActionPreference = 'Stop'
 $root = Split-Path $PSScriptRoot -Parent
@@ -17,7 +18,7 @@ Import-Module (Join-Path $packages 'pester/5.9.1/tools/Pester.psd1') -Force
 
 $env:ULTRA_DOCKERMODEL_TEST_MODULE = $ModulePath
 $config = New-PesterConfiguration
-$config.Run.Path = Join-Path $root 'tests/pester'
+$config.Run.Path = $Path
 $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Detailed'
 $config.Output.RenderMode = 'Plaintext'

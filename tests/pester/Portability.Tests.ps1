@@ -25,10 +25,11 @@ BeforeAll {
     $script:LinuxX64 = $IsLinux -and [Runtime.InteropServices.RuntimeInformation]::OSArchitecture -eq 'X64'
 
     # The muxer and exact runtime version for a major: .NET 8 and 9 from dotnet-alt, the current one from the
-    # dotnet this pwsh runs on.
+    # dotnet root this pwsh runs on (<root>/shared/Microsoft.NETCore.App/<version>/).
     function Get-HostRuntime([int] $Major) {
         if ($Major -eq [Environment]::Version.Major) {
-            return @{ Dotnet = (Get-Process -Id $PID).Path; Version = [Environment]::Version.ToString() }
+            $root = [IO.Path]::GetFullPath((Join-Path ([Runtime.InteropServices.RuntimeEnvironment]::GetRuntimeDirectory()) '../../..'))
+            return @{ Dotnet = Join-Path $root ($IsWindows ? 'dotnet.exe' : 'dotnet'); Version = [Environment]::Version.ToString() }
         }
         $dir = @(Get-ChildItem (Join-Path $AltRoot 'shared/Microsoft.NETCore.App') -Directory -Filter "$Major.*" -ErrorAction SilentlyContinue)
         if ($dir.Count -eq 0) { return $null }
