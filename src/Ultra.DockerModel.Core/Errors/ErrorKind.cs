@@ -22,5 +22,11 @@ namespace Ultra.DockerModel
         EndpointRequired,
         SettingsInvalid,
         AllProvidersFailed,
+        RegistryUnreachable,
+        DigestMismatch,
+        DiskFull,
+        NotAModel,
+        StoreInvalid,
+        SchemaMismatch,
     }
 }

@@ -3,12 +3,14 @@ using System.Collections.Generic;
 
 namespace Ultra.DockerModel.Routing
 {
-    /// <summary>What to ask and how long to wait.</summary>
-    public sealed class LlmRequest
+    /// <summary>What to ask and how long to wait. A record, so a retry can ask again `with` other messages.</summary>
+    public sealed record LlmRequest
     {
         public IReadOnlyList<LlmMessage> Messages { get; init; } = Array.Empty<LlmMessage>();
         public float? Temperature { get; init; }
         public int? MaxTokens { get; init; }
+        /// <summary>The shape the answer must have (-Schema, -AsJson); null for free text.</summary>
+        public Structured.OutputSchema? Schema { get; init; }
         /// <summary>Bounds the whole call.</summary>
         public TimeSpan? Timeout { get; init; }
         /// <summary>Bounds the wait for the first piece (per provider); a provider's own TimeoutSec applies when null.</summary>
@@ -24,6 +26,8 @@ namespace Ultra.DockerModel.Routing
         /// <summary>Tries per provider for transient errors (429, 5xx) after the first.</summary>
         public int MaxRetries { get; init; } = 2;
         public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(500);
+        /// <summary>How long a provider found unavailable is skipped by later calls (the settings' CooldownSec).</summary>
+        public TimeSpan Cooldown { get; init; } = TimeSpan.FromSeconds(30);
         /// <summary>A Retry-After longer than this is not waited for: the provider counts as unavailable and the next one is tried.</summary>
         public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(30);
     }

@@ -11,5 +11,7 @@ namespace Ultra.DockerModel.Settings
         public int CooldownSec { get; set; } = 30;
         /// <summary>Let Invoke-LocalLlm pull a Docker model that is not installed.</summary>
         public bool AutoPull { get; set; }
+        /// <summary>Where Install-LocalModel -Source Registry keeps models (ULTRA_DOCKERMODEL_MODELS_PATH overrides it); null: the platform's data folder.</summary>
+        public string? ModelStorePath { get; set; }
     }
 }
