@@ -69,16 +69,28 @@ function Write-ModuleManifest([string] $Destination) {
 }
 
 # PowerShell 7.4 and 7.5 run on .NET 8 and 9, whose own System.* assemblies win over the module's: a shipped System.* or
-# Microsoft.Bcl.* assembly above 8.0.0.0 cannot load there (docs/guides/architecture.md, "Which hosts it loads in").
-# Subfolders (the embedded engine, PowerShell 7.6+ only) load in their own context and are not checked.
+# Microsoft.Bcl.* assembly above 8.0.0.0, or a shipped assembly compiled against one, cannot load there
+# (docs/guides/architecture.md, "Which hosts it loads in"). Subfolders (the embedded engine, PowerShell 7.6+ only)
+# load in their own context and are not checked.
 function Assert-OlderHostsCanLoad([string] $Folder) {
     $ceiling = [version]'8.0.0.0'
-    $tooNew = foreach ($dll in Get-ChildItem (Join-Path $Folder '*.dll') -File | Where-Object Name -Match '^(System|Microsoft\.Bcl)\.') {
-        $version = [Reflection.AssemblyName]::GetAssemblyName($dll.FullName).Version
-        if ($version -gt $ceiling) { "$($dll.Name) $version" }
+    $hostOwned = '^(System|Microsoft\.Bcl)\.'
+    $tooNew = foreach ($dll in Get-ChildItem (Join-Path $Folder '*.dll') -File) {
+        $pe = [Reflection.PortableExecutable.PEReader]::new([IO.File]::OpenRead($dll.FullName))
+        try {
+            $metadata = [Reflection.Metadata.PEReaderExtensions]::GetMetadataReader($pe)
+            $self = $metadata.GetAssemblyDefinition()
+            if ($metadata.GetString($self.Name) -match $hostOwned -and $self.Version -gt $ceiling) { "$($dll.Name) is $($self.Version)" }
+            foreach ($handle in $metadata.AssemblyReferences) {
+                $ref = $metadata.GetAssemblyReference($handle)
+                $name = $metadata.GetString($ref.Name)
+                if ($name -match $hostOwned -and $ref.Version -gt $ceiling) { "$($dll.Name) needs $name $($ref.Version)" }
+            }
+        }
+        finally { $pe.Dispose() }
     }
     if ($tooNew) {
-        throw "These shipped assemblies are above $ceiling, so the module would not load on .NET 8 (PowerShell 7.4): $($tooNew -join ', '). Pin the package that brings them to a version whose assemblies are $ceiling or lower."
+        throw "The module would not load on .NET 8 (PowerShell 7.4): $(@($tooNew | Sort-Object -Unique) -join '; '). Shipped System.* and Microsoft.Bcl.* assemblies must be $ceiling or lower: pin the package that brings them to a version that is."
     }
 }
 
