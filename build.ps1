@@ -15,6 +15,8 @@ param(
     [string[]] $Tag = @(),
     # Skip the xunit half of Test.
     [switch] $NoXunit,
+    # Test: also the full-size load case (Pester tag FullLoad, a few minutes; .ci/run includes it).
+    [switch] $Full,
     # Bench: a smoke run (row 2, fewest repetitions) that shows the harness works; its figures mean little.
     [switch] $Quick
 )
@@ -29,6 +31,7 @@ $Out = Join-Path $Root 'out'
 $ModuleOut = Join-Path $Out 'Ultra.DockerModel'
 $Work = Join-Path $Root '.build'
 $Pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+. (Join-Path $Root 'tools/RunCost.ps1')
 
 function Invoke-Native([string] $Command, [string[]] $Arguments) {
     & $Command @Arguments
@@ -110,40 +113,52 @@ function Get-TrxCounts([string] $Path) {
     [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted; Skipped = $skipped.Count }
 }
 
-# One Pester run in a child pwsh; a run that writes no summary counts as one failure.
-function Invoke-PesterSuite([string] $Path, [string] $Summary) {
-    $pesterArgs = @('-ModulePath', (Join-Path $ModuleOut 'Ultra.DockerModel.psd1'), '-SummaryPath', $Summary, '-Path', $Path)
-    if ($Tag) { $pesterArgs += @('-Tag', ($Tag -join ',')) }
-    & $Pwsh -NoLogo -NoProfile -NonInteractive -File (Join-Path $Root 'tools/Invoke-PesterTests.ps1') @pesterArgs | Out-Host
-    if (Test-Path $Summary) { return Get-Content -Raw $Summary | ConvertFrom-Json }
-    Write-Host "Pester did not report for $Path (crash?)"
-    [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }
-}
-
 function Invoke-Test {
     Invoke-Build
-    Invoke-Native dotnet @('build', (Join-Path $Root 'tests/ModelRunnerStandIn'), '-c', $Configuration, '--nologo', '-v', 'quiet')
+    # The xunit project builds the stand-in too (a project reference), so one build serves both halves.
+    $project = if ($NoXunit) { 'tests/ModelRunnerStandIn' } else { 'tests/Ultra.DockerModel.Tests' }
+    Invoke-Native dotnet @('build', (Join-Path $Root $project), '-c', $Configuration, '--nologo', '-v', 'quiet')
     # Portability.Tests.ps1's host, compiled against the built Core; also lays out .NET 8 and 9 in .build/dotnet-alt.
     Invoke-Native dotnet @('build', (Join-Path $Root 'tests/PortabilityHost'), '-c', $Configuration, '--nologo', '-v', 'quiet')
     $results = Join-Path $Work 'test-results'
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
     $null = New-Item -ItemType Directory -Path $results
     $passed = 0; $failed = 0; $skipped = 0
+    $clock = [Diagnostics.Stopwatch]::StartNew()
+    $load = Get-LoadAverage
 
+    # xunit runs in the background while Pester runs: neither shares a process, a port or a folder with the other.
+    $xunit = $null
     if (-not $NoXunit) {
-        & dotnet test (Join-Path $Root 'tests/Ultra.DockerModel.Tests') -c $Configuration --nologo `
-            --logger 'trx;LogFileName=xunit.trx' --logger 'console;verbosity=minimal' --results-directory $results
-        $trx = Join-Path $results 'xunit.trx'
-        if (Test-Path $trx) { $x = Get-TrxCounts $trx; $passed += $x.Passed; $failed += $x.Failed; $skipped += $x.Skipped }
-        elseif ($LASTEXITCODE -ne 0) { $failed += 1; Write-Host 'xunit did not run (build failure?)' }
+        $xunitArgs = @('test', (Join-Path $Root 'tests/Ultra.DockerModel.Tests'), '-c', $Configuration, '--no-build', '--nologo',
+            '--logger', 'trx;LogFileName=xunit.trx', '--logger', 'console;verbosity=minimal', '--results-directory', $results)
+        $xunit = Start-ThreadJob { $sw = [Diagnostics.Stopwatch]::StartNew(); & dotnet @using:xunitArgs 2>&1 | Out-String; "xunit: $([int]$sw.Elapsed.TotalSeconds) s" }
     }
 
-    # The module's suite, then build.ps1's own tasks (tests/build), which rebuild out/ and so come last.
-    foreach ($suite in 'pester', 'build') {
-        $p = Invoke-PesterSuite (Join-Path $Root "tests/$suite") (Join-Path $results "$suite.json")
-        $passed += $p.Passed; $failed += $p.Failed; $skipped += $p.Skipped
+    # Pester's files that may run side by side go while xunit runs; its *.Exclusive files (heavy load) run after xunit;
+    # build.ps1's own tasks (tests/build) last, because they rebuild out/.
+    foreach ($set in 'Parallel', 'Exclusive', 'Build') {
+        $pesterSummary = Join-Path $results "pester-$set.json"
+        $which = if ($set -eq 'Build') { @('-Set', 'All', '-Path', (Join-Path $Root 'tests/build/*.Tests.ps1')) } else { @('-Set', $set) }
+        $pesterArgs = @('-ModulePath', (Join-Path $ModuleOut 'Ultra.DockerModel.psd1'), '-SummaryPath', $pesterSummary) + $which
+        if ($Tag) { $pesterArgs += @('-Tag', ($Tag -join ',')) }
+        if ($Full) { $pesterArgs += '-Full' }
+        & $Pwsh -NoLogo -NoProfile -NonInteractive -File (Join-Path $Root 'tools/Invoke-PesterTests.ps1') @pesterArgs
+        if (Test-Path $pesterSummary) { $p = Get-Content -Raw $pesterSummary | ConvertFrom-Json; $passed += $p.Passed; $failed += $p.Failed; $skipped += $p.Skipped }
+        else { $failed += 1; Write-Host 'Pester did not report (crash?)' }
+
+        if ($xunit) {
+            $xunit | Wait-Job | Receive-Job | Write-Host
+            Remove-Job $xunit
+            $xunit = $null
+            $trx = Join-Path $results 'xunit.trx'
+            if (Test-Path $trx) { $x = Get-TrxCounts $trx; $passed += $x.Passed; $failed += $x.Failed; $skipped += $x.Skipped }
+            else { $failed += 1; Write-Host 'xunit did not report (crash?)' }
+        }
     }
 
+    Write-Host ("Tests took {0:N0} s; build and tests used {1:N0} s CPU; load average {2} at the start, {3} at the end" -f
+        $clock.Elapsed.TotalSeconds, (Get-CpuSeconds), $load, (Get-LoadAverage))
     Write-Host "$skipped skipped (each with its reason above)"
     Write-Host "$passed passed, $failed failed"
     if ($failed -gt 0) { exit 1 }
