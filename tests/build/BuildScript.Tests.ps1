@@ -125,6 +125,7 @@ Describe 'build.ps1 -Task Clean' -Tag BuildScript {
     It 'removes out/ and .build/ (in a copy of the build files, not this checkout)' {
         $clone = Join-Path $TestDrive 'clone'
         $buildFiles = @('build.ps1', 'Ultra.DockerModel.sln', 'Directory.Build.props', '.config/dotnet-tools.json') +
+            @(Get-ChildItem (Join-Path $RepoRoot 'tools') -File | ForEach-Object { "tools/$($_.Name)" }) +
             @(Get-ChildItem $RepoRoot -Recurse -Filter '*.csproj' | ForEach-Object { [IO.Path]::GetRelativePath($RepoRoot, $_.FullName) } |
                     Where-Object { $_ -notmatch '(^|[\\/])(bin|obj|out|\.build)[\\/]' })
         foreach ($file in $buildFiles) {
