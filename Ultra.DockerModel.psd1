@@ -20,6 +20,10 @@
         'Set-LlmProviderFallback'
         'Get-LlmProviderFallback'
         'Clear-LlmProviderFallback'
+        'Set-LlmPromptTemplate'
+        'Get-LlmPromptTemplate'
+        'Remove-LlmPromptTemplate'
+        'Clear-LlmResponseCache'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -28,5 +28,6 @@ namespace Ultra.DockerModel
         NotAModel,
         StoreInvalid,
         SchemaMismatch,
+        TemplateNotFound,
     }
 }

@@ -18,13 +18,7 @@ namespace Ultra.DockerModel.Completion
             catch (DockerModelException) { providers = Enumerable.Empty<LlmProvider>(); }
             var pattern = new WildcardPattern((wordToComplete ?? "").Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
             return providers.Where(p => pattern.IsMatch(p.Name))
-                .Select(p => new CompletionResult(Quote(p.Name), p.Name, CompletionResultType.ParameterValue, $"{p.Kind}, {p.Model}"));
+                .Select(p => new CompletionResult(CompletionText.Quote(p.Name), p.Name, CompletionResultType.ParameterValue, $"{p.Kind}, {p.Model}"));
         }
-
-        // A name with a space or a character PowerShell reads specially must go in quotes, or the completed line breaks.
-        private static string Quote(string name) =>
-            name.Length > 0 && name.All(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' or '/' or ':') && name[0] != '-'
-                ? name
-                : "'" + name.Replace("'", "''") + "'";
     }
 }
