@@ -32,11 +32,11 @@ namespace Ultra.DockerModel.Caching
 
         /// <param name="route">Runs the request down the chain (the router).</param>
         /// <param name="storeIf">Whether an answer is worth keeping (a structured call keeps only answers that pass the schema).</param>
-        public async Task<LlmResponse> RunAsync(IReadOnlyList<LlmProvider> chain, LlmRequest request, IRouteObserver observer,
-            Func<IReadOnlyList<LlmProvider>, LlmRequest, IRouteObserver, Task<LlmResponse>> route, Func<LlmResponse, bool>? storeIf = null)
+        public async Task<LlmResponse> RunAsync(ProviderChain chain, LlmRequest request, IRouteObserver observer,
+            Func<ProviderChain, LlmRequest, IRouteObserver, Task<LlmResponse>> route, Func<LlmResponse, bool>? storeIf = null)
         {
             var clock = Stopwatch.StartNew();
-            foreach (var provider in chain)
+            foreach (var provider in chain.Providers)
             {
                 var hit = _cache.TryGet(CacheKey.For(provider, request, _digestOf(provider)));
                 if (hit is null) continue;
@@ -85,9 +85,9 @@ namespace Ultra.DockerModel.Caching
             return response;
         }
 
-        private static LlmProvider? Find(IReadOnlyList<LlmProvider> chain, string name)
+        private static LlmProvider? Find(ProviderChain chain, string name)
         {
-            foreach (var p in chain)
+            foreach (var p in chain.Providers)
                 if (p.Name == name) return p;
             return null;
         }

@@ -36,7 +36,7 @@ public sealed class ResponseCacheTests : IDisposable
     {
         var observer = new PieceObserver();
         var router = new LlmRouter(new ChatClientFactory(new DockerModelClient()));
-        var response = await new CachedRoute(cache ?? new ResponseCache(_folder)).RunAsync(new[] { _provider }, request, observer,
+        var response = await new CachedRoute(cache ?? new ResponseCache(_folder)).RunAsync(new ProviderChain(new[] { _provider }), request, observer,
             (c, r, o) => router.RunAsync(c, r, o, default), storeIf);
         return (response, observer.Pieces);
     }
