@@ -22,6 +22,8 @@ public sealed class StandInConfig
     public bool AlwaysSendUsage { get; set; }        // older llama.cpp: usage on the last chunk, always
     public bool Reasoning { get; set; }              // emit reasoning_content before the answer
     public bool SplitUtf8Writes { get; set; }        // plugin: split multi-byte characters across two writes
+    public string DefaultRegistry { get; set; } = ""; // the runner's DEFAULT_REGISTRY: its tags match the plain names
+    public int LoadDelayMs { get; set; }             // time a model's runner takes to load (first request after an unload)
     public int EmbeddingDimensions { get; set; } = 384; // length of the vectors /engines/v1/embeddings answers
 
     public StandInConfig Clone() => (StandInConfig)MemberwiseClone();
@@ -34,6 +36,7 @@ public sealed class StandInConfig
         ("answerBytes", J.N(AnswerBytes)),
         ("cliVersion", J.S(CliVersion)),
         ("autoInstallNoise", J.B(AutoInstallNoise)),
+
         ("crashAfterPieces", J.N(CrashAfterPieces)),
         ("pullStepDelayMs", J.N(PullStepDelayMs)),
         ("retryBaseMs", J.N(RetryBaseMs)),
@@ -41,6 +44,8 @@ public sealed class StandInConfig
         ("alwaysSendUsage", J.B(AlwaysSendUsage)),
         ("reasoning", J.B(Reasoning)),
         ("splitUtf8Writes", J.B(SplitUtf8Writes)),
+        ("defaultRegistry", J.S(DefaultRegistry)),
+        ("loadDelayMs", J.N(LoadDelayMs)),
         ("embeddingDimensions", J.N(EmbeddingDimensions)));
 
     /// <summary>Merges the given keys; returns an error text (for a 400) on an unknown key or bad value.</summary>
@@ -82,6 +87,10 @@ public sealed class StandInConfig
                 if (v.Str is not ("head" or "legacy")) return "cliVersion must be head or legacy";
                 CliVersion = v.Str;
                 return null;
+            case "defaultRegistry":
+                if (v.Str is not { } reg) return "defaultRegistry must be a string";
+                DefaultRegistry = reg.Trim().TrimEnd('/');
+                return null;
             case "answerBytes":
                 if (v.Long is not { } ab || ab < 0) return "answerBytes must be a non-negative number";
                 AnswerBytes = ab;
@@ -118,6 +127,7 @@ public sealed class StandInConfig
         ["pullStepDelayMs"] = (c, n) => c.PullStepDelayMs = n,
         ["retryBaseMs"] = (c, n) => c.RetryBaseMs = n,
         ["contextSize"] = (c, n) => c.ContextSize = n,
+        ["loadDelayMs"] = (c, n) => c.LoadDelayMs = n,
         ["embeddingDimensions"] = (c, n) => c.EmbeddingDimensions = Math.Max(1, n),
     };
 
@@ -127,6 +137,7 @@ public sealed class StandInConfig
         AnswerBytes = o.AnswerBytes; CliVersion = o.CliVersion; AutoInstallNoise = o.AutoInstallNoise;
         CrashAfterPieces = o.CrashAfterPieces; PullStepDelayMs = o.PullStepDelayMs; RetryBaseMs = o.RetryBaseMs;
         ContextSize = o.ContextSize; AlwaysSendUsage = o.AlwaysSendUsage; Reasoning = o.Reasoning;
-        SplitUtf8Writes = o.SplitUtf8Writes; EmbeddingDimensions = o.EmbeddingDimensions;
+        SplitUtf8Writes = o.SplitUtf8Writes; DefaultRegistry = o.DefaultRegistry; LoadDelayMs = o.LoadDelayMs;
+        EmbeddingDimensions = o.EmbeddingDimensions;
     }
 }

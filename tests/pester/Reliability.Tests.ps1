@@ -33,6 +33,11 @@ BeforeDiscovery {
         @{ Name = '-rf' }
         @{ Name = "ai/smollm2`n" }
         @{ Name = "ai/smollm2`nrm" }
+        # Issue 10 item 9: Docker's reference grammar (no empty or '..' part) and no white space anywhere.
+        @{ Name = 'ai/' }
+        @{ Name = 'ai/../x' }
+        @{ Name = ' ai/smollm2' }
+        @{ Name = "ai/smollm2`t" }
     )
 }
 
@@ -430,11 +435,8 @@ Describe 'Reliability (fault injection)' -Tag Reliability {
             $before = (Get-StandInStats $standIn).requests
             { Invoke-LocalLlm 'hi' -Model $Name } | Should -Throw -ErrorId 'InvalidModelName,*'
             { Invoke-LocalLlm 'hi' -Model $Name -Transport Http } | Should -Throw -ErrorId 'InvalidModelName,*'
-            if ($Name.Trim() -ceq $Name) {
-                # (Install-LocalModel trims surrounding white space, as for names read from a file: "ai/smollm2`n" installs ai/smollm2.)
-                Install-LocalModel $Name -ErrorVariable e1 -ErrorAction SilentlyContinue
-                $e1[0].FullyQualifiedErrorId | Should -BeLike 'InvalidModelName,*'
-            }
+            Install-LocalModel $Name -ErrorVariable e1 -ErrorAction SilentlyContinue
+            $e1[0].FullyQualifiedErrorId | Should -BeLike 'InvalidModelName,*'
             Remove-LocalModel $Name -Confirm:$false -ErrorVariable e2 -ErrorAction SilentlyContinue
             $e2[0].FullyQualifiedErrorId | Should -BeLike 'InvalidModelName,*'
             Get-LocalModel $Name -ErrorVariable e3 -ErrorAction SilentlyContinue

@@ -29,5 +29,7 @@ namespace Ultra.DockerModel
         StoreInvalid,
         SchemaMismatch,
         TemplateNotFound,
+        /// <summary>The model is busy answering a request, so it cannot be reconfigured or unloaded now.</summary>
+        ModelInUse,
     }
 }

@@ -25,11 +25,13 @@ namespace Ultra.DockerModel.Providers
         private const string AutoPullNotice = "Unable to find model '";
         private readonly DockerCli _cli;
         private readonly string _model;
+        private readonly string _reference; // what docker is given: normalized (see DockerModelClient.ForDocker)
 
         public DockerCliChatClient(DockerCli cli, string model)
         {
             _cli = cli;
-            _model = ModelReference.Validate(model);
+            _reference = DockerModelClient.ForDocker(model);
+            _model = model;
         }
 
         public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
@@ -101,7 +103,7 @@ namespace Ultra.DockerModel.Providers
         private async Task EnsureInstalledAsync(CancellationToken cancellationToken)
         {
             if (InstalledModels.IsKnown(_cli, _model)) return;
-            var result = await _cli.RunAsync(new[] { "model", "inspect", _model }, cancellationToken).ConfigureAwait(false);
+            var result = await _cli.RunAsync(new[] { "model", "inspect", _reference }, cancellationToken).ConfigureAwait(false);
             if (result.ExitCode == 0)
             {
                 InstalledModels.Remember(_cli, _model);
@@ -121,7 +123,7 @@ namespace Ultra.DockerModel.Providers
         {
             var args = new List<string> { "model", "run" };
             if (colorFlag) args.AddRange(new[] { "--color", "no" });
-            args.Add(_model);
+            args.Add(_reference);
             bool viaStdin = prompt.Length > MaxArgumentPrompt;
             if (!viaStdin) args.AddRange(new[] { "--", prompt });
 

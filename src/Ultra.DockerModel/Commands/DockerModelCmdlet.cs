@@ -94,6 +94,7 @@ namespace Ultra.DockerModel.Commands
             ErrorKind.ServerError or ErrorKind.SchemaMismatch => ErrorCategory.InvalidResult,
             ErrorKind.StreamInterrupted => ErrorCategory.ReadError,
             ErrorKind.SettingsInvalid => ErrorCategory.InvalidData,
+            ErrorKind.ModelInUse => ErrorCategory.ResourceBusy,
             _ => ErrorCategory.NotSpecified,
         };
     }
