@@ -27,6 +27,7 @@
         'Get-LlmPromptTemplate'
         'Remove-LlmPromptTemplate'
         'Clear-LlmResponseCache'
+        'Get-LlmEmbedding'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

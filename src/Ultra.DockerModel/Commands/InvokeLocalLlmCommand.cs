@@ -281,44 +281,22 @@ namespace Ultra.DockerModel.Commands
             return values;
         }
 
-        /// <summary>Forwards the router's reports to the pipeline thread.</summary>
-        private sealed class Observer : IRouteObserver
+        /// <summary>Writes the pieces of the answer (-Stream) or shows them (at the console); the rest as every cmdlet does.</summary>
+        private sealed class Observer : CmdletRouteObserver
         {
             private readonly InvokeLocalLlmCommand _cmdlet;
-            private readonly PipelineQueue _queue;
             private readonly bool _live;
 
-            public Observer(InvokeLocalLlmCommand cmdlet, PipelineQueue queue, bool live)
+            public Observer(InvokeLocalLlmCommand cmdlet, PipelineQueue queue, bool live) : base(cmdlet, queue)
             {
                 _cmdlet = cmdlet;
-                _queue = queue;
                 _live = live;
             }
 
-            // The activity of a pull progress bar still on screen; touched on the pipeline thread only.
-            private string? _pullActivity;
-
-            public void OnPiece(string text)
+            public override void OnPiece(string text)
             {
-                if (_cmdlet.Stream) _queue.Post(() => { CompletePull(); _cmdlet.WriteObject(text); });
-                else if (_live) _queue.Post(() => { CompletePull(); _cmdlet.WriteInformation(new HostInformationMessage { Message = text, NoNewLine = true }, new[] { "PSHOST" }); });
-            }
-
-            // After a pull the router's next report is that it tries the provider again: the download is over by then.
-            public void OnVerbose(string message) => _queue.Post(() => { CompletePull(); _cmdlet.WriteVerbose(message); });
-
-            public void OnPullProgress(PullProgress p) => _queue.Post(() =>
-            {
-                _pullActivity = $"Installing {p.Model}";
-                _cmdlet.WriteProgress(PullProgressRecord.Create(1, _pullActivity, p));
-            });
-
-            /// <summary>Closes the pull progress bar, if one is open (pipeline thread only).</summary>
-            public void CompletePull()
-            {
-                if (_pullActivity is null) return;
-                _cmdlet.WriteProgress(new ProgressRecord(1, _pullActivity, "Done") { RecordType = ProgressRecordType.Completed });
-                _pullActivity = null;
+                if (_cmdlet.Stream) Queue.Post(() => { CompletePull(); _cmdlet.WriteObject(text); });
+                else if (_live) Queue.Post(() => { CompletePull(); _cmdlet.WriteInformation(new HostInformationMessage { Message = text, NoNewLine = true }, new[] { "PSHOST" }); });
             }
         }
     }
