@@ -14,7 +14,9 @@ public sealed class StandInConfig
     public int FirstTokenDelayMs { get; set; }
     public long AnswerBytes { get; set; }
     public string CliVersion { get; set; } = "head"; // head | legacy
-    public bool AutoInstallNoise { get; set; }
+    public bool AutoInstallNoise { get; set; }        // no runner container yet: the next command prints the preamble
+    public bool AutoInstallOffline { get; set; }      // ...in its offline form (local image)
+    public string AnswerPrefix { get; set; } = "";    // text the generated answer starts with (e.g. "Note: ")
     public int CrashAfterPieces { get; set; } = 3;
     public int PullStepDelayMs { get; set; } = 10;
     public int RetryBaseMs { get; set; } = 1000;     // plugin: pull retry back-off unit (real CLI: 1 s)
@@ -36,7 +38,8 @@ public sealed class StandInConfig
         ("answerBytes", J.N(AnswerBytes)),
         ("cliVersion", J.S(CliVersion)),
         ("autoInstallNoise", J.B(AutoInstallNoise)),
-
+        ("autoInstallOffline", J.B(AutoInstallOffline)),
+        ("answerPrefix", J.S(AnswerPrefix)),
         ("crashAfterPieces", J.N(CrashAfterPieces)),
         ("pullStepDelayMs", J.N(PullStepDelayMs)),
         ("retryBaseMs", J.N(RetryBaseMs)),
@@ -87,6 +90,10 @@ public sealed class StandInConfig
                 if (v.Str is not ("head" or "legacy")) return "cliVersion must be head or legacy";
                 CliVersion = v.Str;
                 return null;
+            case "answerPrefix":
+                if (v.Str is not { } prefix) return "answerPrefix must be a string";
+                AnswerPrefix = prefix;
+                return null;
             case "defaultRegistry":
                 if (v.Str is not { } reg) return "defaultRegistry must be a string";
                 DefaultRegistry = reg.Trim().TrimEnd('/');
@@ -114,6 +121,7 @@ public sealed class StandInConfig
     private static readonly Dictionary<string, Action<StandInConfig, bool>> BoolSetters = new()
     {
         ["autoInstallNoise"] = (c, b) => c.AutoInstallNoise = b,
+        ["autoInstallOffline"] = (c, b) => c.AutoInstallOffline = b,
         ["alwaysSendUsage"] = (c, b) => c.AlwaysSendUsage = b,
         ["reasoning"] = (c, b) => c.Reasoning = b,
         ["splitUtf8Writes"] = (c, b) => c.SplitUtf8Writes = b,
@@ -135,6 +143,7 @@ public sealed class StandInConfig
     {
         Fault = o.Fault; FaultCount = o.FaultCount; TokenDelayMs = o.TokenDelayMs; FirstTokenDelayMs = o.FirstTokenDelayMs;
         AnswerBytes = o.AnswerBytes; CliVersion = o.CliVersion; AutoInstallNoise = o.AutoInstallNoise;
+        AutoInstallOffline = o.AutoInstallOffline; AnswerPrefix = o.AnswerPrefix;
         CrashAfterPieces = o.CrashAfterPieces; PullStepDelayMs = o.PullStepDelayMs; RetryBaseMs = o.RetryBaseMs;
         ContextSize = o.ContextSize; AlwaysSendUsage = o.AlwaysSendUsage; Reasoning = o.Reasoning;
         SplitUtf8Writes = o.SplitUtf8Writes; DefaultRegistry = o.DefaultRegistry; LoadDelayMs = o.LoadDelayMs;
