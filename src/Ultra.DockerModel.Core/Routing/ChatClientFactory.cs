@@ -45,6 +45,9 @@ namespace Ultra.DockerModel.Routing
             string model = provider.Model!;
             if (provider.Kind == LlmProviderKind.OpenAICompatible)
                 return new OpenAIEmbeddingClient(provider.Endpoint!, model, ApiKey(provider), apiKeyVariable: NullIfEmpty(provider.ApiKeyEnvironmentVariable));
+            // A kind added later (the in-process engine) answers here once it says how; never the runner's path by mistake.
+            if (provider.Kind != LlmProviderKind.DockerModelRunner)
+                throw new DockerModelException(ErrorKind.InvalidInvocation, $"Provider '{provider.Name}' ({provider.Kind}) cannot make embeddings yet.");
             const string why = "The docker CLI has no embeddings command.";
             if (provider.Transport == LlmTransport.Cli)
                 throw new DockerModelException(ErrorKind.InvalidInvocation, why + " -Transport Cli cannot carry embeddings: use -Transport Http or Auto.");

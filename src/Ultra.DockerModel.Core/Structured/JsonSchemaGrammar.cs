@@ -25,9 +25,17 @@ namespace Ultra.DockerModel.Structured
         private JsonSchemaGrammar(JsonElement root) => _root = root;
 
         /// <summary>The GBNF text, with its start rule named <c>root</c>; any JSON object for <see cref="OutputSchema.AnyObject"/>.</summary>
-        public static string For(OutputSchema schema)
+        public static string For(OutputSchema schema) => For(schema.Json);
+
+        /// <summary>
+        /// The grammar for what a chat client receives as <c>ChatOptions.ResponseFormat</c>: the in-process engine's
+        /// client calls this and passes the result to llama.cpp's sampler (any JSON object when there is no schema).
+        /// </summary>
+        public static string For(Microsoft.Extensions.AI.ChatResponseFormatJson format) => For(format.Schema?.GetRawText());
+
+        private static string For(string? json)
         {
-            using var doc = JsonDocument.Parse(schema.Json ?? "{\"type\":\"object\"}");
+            using var doc = JsonDocument.Parse(json ?? "{\"type\":\"object\"}");
             var g = new JsonSchemaGrammar(doc.RootElement);
             string body = g.Visit(doc.RootElement, "root", 0);
             var text = new StringBuilder();

@@ -35,6 +35,15 @@ public sealed class JsonSchemaGrammarTests
     }
 
     [Fact]
+    public void The_engine_gets_the_same_grammar_from_the_chat_options()
+    {
+        var schema = OutputSchema.FromType(typeof(StructuredOutputTests.Invoice));
+        var format = (Microsoft.Extensions.AI.ChatResponseFormatJson)schema.ToResponseFormat();
+        Assert.Equal(JsonSchemaGrammar.For(schema), JsonSchemaGrammar.For(format));
+        Assert.Equal(JsonSchemaGrammar.For(OutputSchema.AnyObject), JsonSchemaGrammar.For((Microsoft.Extensions.AI.ChatResponseFormatJson)OutputSchema.AnyObject.ToResponseFormat()));
+    }
+
+    [Fact]
     public void AsJson_is_any_object_and_references_end_on_recursive_types()
     {
         Assert.StartsWith("root ::= object\n", JsonSchemaGrammar.For(OutputSchema.AnyObject));
