@@ -375,6 +375,7 @@ try {
             }
             finally { $registry.Dispose() }
         }
+    }
 
     # ---------------------------------------------------------------- 20. response cache
     if ($Rows -contains 20) {
