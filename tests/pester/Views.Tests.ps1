@@ -35,6 +35,12 @@ BeforeAll {
         'Ultra.DockerModel.ModelMeasurement'       = @(
             [Ultra.DockerModel.ModelMeasurement]@{ Model = 'ai/llama3.2:1B-Q8_0'; Provider = 'DockerModelRunner'; LoadMs = 12345; FirstTokenMs = 1234; FirstTokenSpreadMs = 123; TokensPerSecond = 1234.5; TokensPerSecondSpread = 123.4; TotalMs = 123456; TotalSpreadMs = 1234 }
         )
+        'Ultra.DockerModel.LlmEmbedding'           = @(
+            [Ultra.DockerModel.LlmEmbedding]@{ Text = "The quick brown fox`njumps over the lazy dog, again and again and again."; Vector = [float[]]::new(1024); Model = 'ai/mxbai-embed-large:335M-F16'; Similarity = 0.98765 }
+        )
+        'Ultra.DockerModel.Templates.PromptTemplate' = @(
+            [Ultra.DockerModel.Templates.PromptTemplate]@{ Name = 'summarize-notes'; Prompt = 'Summarize {{input}} for {{audience}} in {{words}} words, in plain language.'; Model = 'ai/llama3.2:1B-Q8_0' }
+        )
         'Ultra.DockerModel.ModelConfiguration'     = @(
             [Ultra.DockerModel.ModelConfiguration]@{ Name = 'ai/llama3.2:1B-Q8_0'; Mode = 'completion'; ContextSize = 131072; KeepAlive = [timespan]::FromMinutes(10); Reasoning = $true }
         )
