@@ -102,7 +102,7 @@ Describe 'The <View> table view at 80 columns' -ForEach $viewCases {
             $row = $rendered.Rows[$i]
             if ($Labels -contains 'Name') {
                 $name = $row[[array]::IndexOf($Labels, 'Name')]
-                $name.Length | Should -BeGreaterOrEqual ([math]::Min(17, $objects[$i].Name.Length))
+                $name.Length | Should -BeGreaterOrEqual ([math]::Min(12, $objects[$i].Name.Length))
                 $objects[$i].Name | Should -BeLike "$($name.TrimEnd([char]0x2026))*"
             }
             foreach ($sizeLabel in 'Size', 'MemoryBytes' | Where-Object { $Labels -contains $_ }) {
