@@ -170,7 +170,20 @@ Describe 'LLM provider fallback' {
             $e = Invoke-Failing { Invoke-LocalLlm hi }
             $e.FullyQualifiedErrorId | Should -BeLike 'AuthenticationFailed,*'
             $e.CategoryInfo.Category | Should -Be 'AuthenticationError'
+            $e.Exception.Message | Should -BeLike "Provider 'backup' at $backupEndpoint refused*"
             @(Get-StandInRequests $local).Count | Should -Be 0
+        }
+        It 'a 404 says whether the model or the Endpoint is wrong, naming the provider and its endpoint (issue 10 item 14)' {
+            $e = Invoke-Failing { Invoke-LocalLlm hi -Provider backup -Model ai/nope }
+            $e.FullyQualifiedErrorId | Should -BeLike 'ModelNotFound,*'
+            $e.Exception.Message | Should -BeLike "Provider 'backup' at $backupEndpoint does not serve model 'ai/nope'*"
+            Reset-StandIn $backup
+            $wrong = "$($backup.Url)/wrong/v1"
+            Set-LlmProviderFallback -Provider @(@{ Name = 'typo'; Kind = 'OpenAICompatible'; Endpoint = $wrong; Model = 'ai/smollm2' }, $chain[1])
+            $e = Invoke-Failing { Invoke-LocalLlm hi }
+            $e.FullyQualifiedErrorId | Should -BeLike 'InvalidInvocation,*'
+            $e.Exception.Message | Should -BeLike "Provider 'typo' at $wrong answered 404 Not Found*the Endpoint is wrong*"
+            @(Get-StandInRequests $backup).Count | Should -Be 0  # the chain stopped there
         }
         It 'when every provider fails, one error lists each attempt' {
             $port = Get-FreePort

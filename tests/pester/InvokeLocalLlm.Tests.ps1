@@ -393,6 +393,15 @@ Invoke-LocalLlm 'stream redirected' -Model ai/smollm2 -Stream -Transport Http
     }
 
     Context 'Time-outs and cancellation' {
+        It 'a model the runner could not load in time is a Timeout, not RunnerUnreachable (issue 10 item 13, <Transport>)' -ForEach @(@{ Transport = 'Cli' }, @{ Transport = 'Http' }) {
+            Set-StandInConfig $standIn @{ fault = 'backend-load-timeout' } | Out-Null
+            $err = $null
+            try { Invoke-LocalLlm 'hi' -Model ai/smollm2 -Transport $Transport } catch { $err = $_ }
+            $err.FullyQualifiedErrorId | Should -BeLike 'Timeout,*'
+            $err.CategoryInfo.Category | Should -Be 'OperationTimeout'
+            $err.Exception.Message | Should -BeLike "*ai/smollm2*did not finish loading*took too long to initialize*"
+            $err.Exception.RawError | Should -BeLike '*inference backend took too long to initialize*'
+        }
         It '-TimeoutSec ends a hung call with a Timeout error and leaves no docker process' {
             Set-StandInConfig $standIn @{ fault = 'hang' } | Out-Null
             $marker = New-Marker

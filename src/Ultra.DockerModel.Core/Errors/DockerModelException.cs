@@ -46,5 +46,10 @@ namespace Ultra.DockerModel
                 $"'{name}' is not a valid model name. A model name looks like 'ai/smollm2', 'ai/llama3.2:1B-Q8_0' or " +
                 "'hf.co/org/repo:Q4_K_M': letters, digits and . _ - / : @ only, not starting with '-'.")
         { Model = name; }
+
+        /// <summary>A name the runner itself refused, in its own words.</summary>
+        internal InvalidModelNameException(string name, string raw, string message)
+            : base(ErrorKind.InvalidModelName, message, raw)
+        { Model = name; }
     }
 }

@@ -28,13 +28,19 @@ namespace Ultra.DockerModel.Providers
         private readonly string? _apiKey;
         private readonly bool _isDockerModelRunner;
         private readonly string? _apiKeyVariable;
+        private readonly string _baseUrl;
+        private readonly string? _providerName;
 
         /// <param name="baseUrl">The OpenAI base URL, e.g. <c>http://localhost:12434/engines/v1</c>.</param>
         /// <param name="isDockerModelRunner">A 503 then means the runner is not running (a fallback trigger).</param>
         /// <param name="apiKeyVariable">The NAME of the environment variable the key came from, for error messages.</param>
-        public OpenAIChatClient(string baseUrl, string model, string? apiKey = null, bool isDockerModelRunner = false, string? apiKeyVariable = null)
+        /// <param name="providerName">The chain entry's name, for error messages.</param>
+        public OpenAIChatClient(string baseUrl, string model, string? apiKey = null, bool isDockerModelRunner = false, string? apiKeyVariable = null,
+            string? providerName = null)
         {
-            _chatCompletions = new Uri(baseUrl.TrimEnd('/') + "/chat/completions");
+            _baseUrl = baseUrl.TrimEnd('/');
+            _providerName = providerName;
+            _chatCompletions = new Uri(_baseUrl + "/chat/completions");
             _model = model;
             _apiKey = apiKey;
             _isDockerModelRunner = isDockerModelRunner;
@@ -66,7 +72,7 @@ namespace Ultra.DockerModel.Providers
             {
                 if (!response.IsSuccessStatusCode)
                     throw HttpErrors.FromResponse(response.StatusCode, MaskKey(await response.Content.ReadAsStringAsync().ConfigureAwait(false)),
-                        response.Headers.RetryAfter, _model, _isDockerModelRunner, _apiKeyVariable, Authority);
+                        response.Headers.RetryAfter, _model, _isDockerModelRunner, _apiKeyVariable, _baseUrl, _providerName);
 
                 using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
                 var invalid = new CliAnswerDecoder.CountingFallback();
