@@ -284,11 +284,19 @@ namespace Ultra.DockerModel.Providers
             if (root.TryGetProperty("choices", out var choices) && choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() > 0)
             {
                 var choice = choices[0];
-                if (choice.TryGetProperty("delta", out var delta) && delta.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.String
-                    && c.GetString() is { Length: > 0 } text)
+                if (choice.TryGetProperty("delta", out var delta))
                 {
-                    update.Contents.Add(new TextContent(text));
-                    useful = true;
+                    // llama.cpp (and vLLM, DeepSeek) send a reasoning model's thinking as reasoning_content: not the answer.
+                    if (String(delta, "reasoning_content") is { } thought)
+                    {
+                        update.Contents.Add(new TextReasoningContent(thought));
+                        useful = true;
+                    }
+                    if (String(delta, "content") is { } text)
+                    {
+                        update.Contents.Add(new TextContent(text));
+                        useful = true;
+                    }
                 }
                 if (choice.TryGetProperty("finish_reason", out var f) && f.ValueKind == JsonValueKind.String)
                 {
@@ -309,11 +317,17 @@ namespace Ultra.DockerModel.Providers
             using var doc = JsonDocument.Parse(body);
             var root = doc.RootElement;
             var choice = root.GetProperty("choices")[0];
-            var update = new ChatResponseUpdate(ChatRole.Assistant, choice.GetProperty("message").GetProperty("content").GetString()) { ModelId = _model };
+            var message = choice.GetProperty("message");
+            var update = new ChatResponseUpdate(ChatRole.Assistant, message.GetProperty("content").GetString()) { ModelId = _model };
+            if (String(message, "reasoning_content") is { } thought) update.Contents.Insert(0, new TextReasoningContent(thought));
             if (choice.TryGetProperty("finish_reason", out var f) && f.ValueKind == JsonValueKind.String) update.FinishReason = new ChatFinishReason(f.GetString()!);
             if (Usage(root) is { } usage) update.Contents.Add(usage);
             return update;
         }
+
+        /// <summary>A non-empty string property, or null.</summary>
+        private static string? String(JsonElement element, string name) =>
+            element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text ? text : null;
 
         private static UsageContent? Usage(JsonElement root) =>
             root.TryGetProperty("usage", out var u) && u.ValueKind == JsonValueKind.Object

@@ -185,7 +185,7 @@ namespace Ultra.DockerModel.Commands
         }
 
         /// <summary>Forwards the router's reports to the pipeline thread.</summary>
-        private sealed class Observer : IRouteObserver
+        private sealed class Observer : IRouteObserver, IReasoningObserver
         {
             private readonly InvokeLocalLlmCommand _cmdlet;
             private readonly PipelineQueue _queue;
@@ -200,12 +200,36 @@ namespace Ultra.DockerModel.Commands
 
             // The activity of a pull progress bar still on screen; touched on the pipeline thread only.
             private string? _pullActivity;
+            // Whether the console is showing a reasoning model's thinking (pipeline thread only).
+            private bool _thinking;
 
             public void OnPiece(string text)
             {
                 if (_cmdlet.Stream) _queue.Post(() => { CompletePull(); _cmdlet.WriteObject(text); });
-                else if (_live) _queue.Post(() => { CompletePull(); _cmdlet.WriteInformation(new HostInformationMessage { Message = text, NoNewLine = true }, new[] { "PSHOST" }); });
+                else if (_live) _queue.Post(() =>
+                {
+                    CompletePull();
+                    ToHost(_thinking ? "\n\n--\n\n" + text : text);
+                    _thinking = false;
+                });
             }
+
+            // The thinking is never output: at the console it shows as the docker CLI shows it (Thinking:, then a --
+            // line before the answer); elsewhere it goes to the information stream, tagged Reasoning (-Stream has no
+            // response to carry it; -InformationVariable or 6>&1 collect it).
+            public void OnReasoning(string text) => _queue.Post(() =>
+            {
+                CompletePull();
+                if (_live)
+                {
+                    ToHost(_thinking ? text : "Thinking:\n" + text);
+                    _thinking = true;
+                }
+                else _cmdlet.WriteInformation(new InformationRecord(text, _cmdlet.MyInvocation.MyCommand.Name) { Tags = { "Reasoning" } });
+            });
+
+            private void ToHost(string text) =>
+                _cmdlet.WriteInformation(new HostInformationMessage { Message = text, NoNewLine = true }, new[] { "PSHOST" });
 
             // After a pull the router's next report is that it tries the provider again: the download is over by then.
             public void OnVerbose(string message) => _queue.Post(() => { CompletePull(); _cmdlet.WriteVerbose(message); });
