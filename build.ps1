@@ -14,7 +14,9 @@ param(
     # Pester tags to run (e.g. Reliability); all when empty.
     [string[]] $Tag = @(),
     # Skip the xunit half of Test.
-    [switch] $NoXunit
+    [switch] $NoXunit,
+    # Test: also the full-size load case (Pester tag FullLoad, a few minutes; .ci/run includes it).
+    [switch] $Full
 )
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
@@ -27,6 +29,7 @@ $Out = Join-Path $Root 'out'
 $ModuleOut = Join-Path $Out 'Ultra.DockerModel'
 $Work = Join-Path $Root '.build'
 $Pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+. (Join-Path $Root 'tools/RunCost.ps1')
 
 function Invoke-Native([string] $Command, [string[]] $Arguments) {
     & $Command @Arguments
@@ -66,27 +69,46 @@ function Get-TrxCounts([string] $Path) {
 
 function Invoke-Test {
     Invoke-Build
-    Invoke-Native dotnet @('build', (Join-Path $Root 'tests/ModelRunnerStandIn'), '-c', $Configuration, '--nologo', '-v', 'quiet')
+    # The xunit project builds the stand-in too (a project reference), so one build serves both halves.
+    $project = if ($NoXunit) { 'tests/ModelRunnerStandIn' } else { 'tests/Ultra.DockerModel.Tests' }
+    Invoke-Native dotnet @('build', (Join-Path $Root $project), '-c', $Configuration, '--nologo', '-v', 'quiet')
     $results = Join-Path $Work 'test-results'
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
     $null = New-Item -ItemType Directory -Path $results
     $passed = 0; $failed = 0; $skipped = 0
+    $clock = [Diagnostics.Stopwatch]::StartNew()
+    $load = Get-LoadAverage
 
+    # xunit runs in the background while Pester runs: neither shares a process, a port or a folder with the other.
+    $xunit = $null
     if (-not $NoXunit) {
-        & dotnet test (Join-Path $Root 'tests/Ultra.DockerModel.Tests') -c $Configuration --nologo `
-            --logger 'trx;LogFileName=xunit.trx' --logger 'console;verbosity=minimal' --results-directory $results
-        $trx = Join-Path $results 'xunit.trx'
-        if (Test-Path $trx) { $x = Get-TrxCounts $trx; $passed += $x.Passed; $failed += $x.Failed; $skipped += $x.Skipped }
-        elseif ($LASTEXITCODE -ne 0) { $failed += 1; Write-Host 'xunit did not run (build failure?)' }
+        $xunitArgs = @('test', (Join-Path $Root 'tests/Ultra.DockerModel.Tests'), '-c', $Configuration, '--no-build', '--nologo',
+            '--logger', 'trx;LogFileName=xunit.trx', '--logger', 'console;verbosity=minimal', '--results-directory', $results)
+        $xunit = Start-ThreadJob { $sw = [Diagnostics.Stopwatch]::StartNew(); & dotnet @using:xunitArgs 2>&1 | Out-String; "xunit: $([int]$sw.Elapsed.TotalSeconds) s" }
     }
 
-    $pesterSummary = Join-Path $results 'pester.json'
-    $pesterArgs = @('-ModulePath', (Join-Path $ModuleOut 'Ultra.DockerModel.psd1'), '-SummaryPath', $pesterSummary)
-    if ($Tag) { $pesterArgs += @('-Tag', ($Tag -join ',')) }
-    & $Pwsh -NoLogo -NoProfile -NonInteractive -File (Join-Path $Root 'tools/Invoke-PesterTests.ps1') @pesterArgs
-    if (Test-Path $pesterSummary) { $p = Get-Content -Raw $pesterSummary | ConvertFrom-Json; $passed += $p.Passed; $failed += $p.Failed; $skipped += $p.Skipped }
-    else { $failed += 1; Write-Host 'Pester did not report (crash?)' }
+    # Pester's files that may run side by side go while xunit runs; its *.Exclusive files (heavy load) run after xunit.
+    foreach ($set in 'Parallel', 'Exclusive') {
+        $pesterSummary = Join-Path $results "pester-$set.json"
+        $pesterArgs = @('-ModulePath', (Join-Path $ModuleOut 'Ultra.DockerModel.psd1'), '-SummaryPath', $pesterSummary, '-Set', $set)
+        if ($Tag) { $pesterArgs += @('-Tag', ($Tag -join ',')) }
+        if ($Full) { $pesterArgs += '-Full' }
+        & $Pwsh -NoLogo -NoProfile -NonInteractive -File (Join-Path $Root 'tools/Invoke-PesterTests.ps1') @pesterArgs
+        if (Test-Path $pesterSummary) { $p = Get-Content -Raw $pesterSummary | ConvertFrom-Json; $passed += $p.Passed; $failed += $p.Failed; $skipped += $p.Skipped }
+        else { $failed += 1; Write-Host 'Pester did not report (crash?)' }
 
+        if ($xunit) {
+            $xunit | Wait-Job | Receive-Job | Write-Host
+            Remove-Job $xunit
+            $xunit = $null
+            $trx = Join-Path $results 'xunit.trx'
+            if (Test-Path $trx) { $x = Get-TrxCounts $trx; $passed += $x.Passed; $failed += $x.Failed; $skipped += $x.Skipped }
+            else { $failed += 1; Write-Host 'xunit did not report (crash?)' }
+        }
+    }
+
+    Write-Host ("Tests took {0:N0} s; build and tests used {1:N0} s CPU; load average {2} at the start, {3} at the end" -f
+        $clock.Elapsed.TotalSeconds, (Get-CpuSeconds), $load, (Get-LoadAverage))
     Write-Host "$skipped skipped (each with its reason above)"
     Write-Host "$passed passed, $failed failed"
     if ($failed -gt 0) { exit 1 }

@@ -33,6 +33,11 @@ BeforeDiscovery {
         @{ Name = '-rf' }
         @{ Name = "ai/smollm2`n" }
         @{ Name = "ai/smollm2`nrm" }
+        # Issue 10 item 9: Docker's reference grammar (no empty or '..' part) and no white space anywhere.
+        @{ Name = 'ai/' }
+        @{ Name = 'ai/../x' }
+        @{ Name = ' ai/smollm2' }
+        @{ Name = "ai/smollm2`t" }
     )
 }
 
@@ -46,38 +51,6 @@ Describe 'Reliability (fault injection)' -Tag Reliability {
 
         # What the stand-in answers to a prompt: it echoes it.
         function Get-Echo([string] $Prompt) { "You said: «$Prompt».$Ending" }
-
-        # docker / plugin processes started for this stand-in. Other engineers may run their own suites on this machine at
-        # the same time, so a process counts only when its environment carries this stand-in's DOCKER_CONFIG.
-        function Get-StandInChild {
-            $marker = "DOCKER_CONFIG=$($standIn.DockerConfig)`0"
-            foreach ($dir in [System.IO.Directory]::GetDirectories('/proc')) {
-                $name = [System.IO.Path]::GetFileName($dir)
-                if ($name -notmatch '^\d+$' -or [int]$name -eq $standIn.Process.Id -or [int]$name -eq $PID) { continue }
-                try {
-                    $cmd = [System.IO.File]::ReadAllText("$dir/cmdline").Replace([char]0, ' ')
-                    if ($cmd -notmatch 'docker' -and $cmd -notmatch 'ModelRunnerStandIn\.dll plugin') { continue }
-                    if (-not [System.IO.File]::ReadAllText("$dir/environ").Contains($marker)) { continue }
-                    [pscustomobject]@{ Pid = [int]$name; CommandLine = $cmd }
-                }
-                catch { Write-Verbose "process $name ended while being read" }
-            }
-        }
-
-        function Wait-Until([scriptblock] $Condition, [double] $Seconds = 10) {
-            $deadline = [datetime]::UtcNow.AddSeconds($Seconds)
-            while ([datetime]::UtcNow -lt $deadline) {
-                if (& $Condition) { return $true }
-                Start-Sleep -Milliseconds 50
-            }
-            [bool](& $Condition)
-        }
-
-        # Waits up to $Seconds for every child to be gone; returns those still there.
-        function Wait-NoStandInChild([double] $Seconds = 3) {
-            $null = Wait-Until { @(Get-StandInChild).Count -eq 0 } $Seconds
-            @(Get-StandInChild)
-        }
 
         # Runs a script in a fresh runspace of this process, every stream captured (Debug and Verbose switched on).
         function Invoke-AllStreams([string] $Script) {
@@ -224,6 +197,9 @@ Describe 'Reliability (fault injection)' -Tag Reliability {
                         if ($i % 40 -eq 7) {
                             Set-StandInConfig $standIn @{ fault = 'hang'; faultCount = 1 } | Out-Null
                             try { Invoke-LocalLlm 'x' -Model ai/smollm2 -TimeoutSec 1 } catch { $failures++; $_.FullyQualifiedErrorId | Should -BeLike 'Timeout,*' }
+                            # On a busy machine the second can end before docker and the plugin have even asked the
+                            # runner: the fault is then still armed and would hang the next call, which has no time-out.
+                            Set-StandInConfig $standIn @{ fault = 'none' } | Out-Null
                         }
                         else { (Invoke-LocalLlm "mixed call $i" -Model ai/smollm2 -Transport Http).Text | Should -BeExactly (Get-Echo "mixed call $i") }
                     }
@@ -430,11 +406,8 @@ Describe 'Reliability (fault injection)' -Tag Reliability {
             $before = (Get-StandInStats $standIn).requests
             { Invoke-LocalLlm 'hi' -Model $Name } | Should -Throw -ErrorId 'InvalidModelName,*'
             { Invoke-LocalLlm 'hi' -Model $Name -Transport Http } | Should -Throw -ErrorId 'InvalidModelName,*'
-            if ($Name.Trim() -ceq $Name) {
-                # (Install-LocalModel trims surrounding white space, as for names read from a file: "ai/smollm2`n" installs ai/smollm2.)
-                Install-LocalModel $Name -ErrorVariable e1 -ErrorAction SilentlyContinue
-                $e1[0].FullyQualifiedErrorId | Should -BeLike 'InvalidModelName,*'
-            }
+            Install-LocalModel $Name -ErrorVariable e1 -ErrorAction SilentlyContinue
+            $e1[0].FullyQualifiedErrorId | Should -BeLike 'InvalidModelName,*'
             Remove-LocalModel $Name -Confirm:$false -ErrorVariable e2 -ErrorAction SilentlyContinue
             $e2[0].FullyQualifiedErrorId | Should -BeLike 'InvalidModelName,*'
             Get-LocalModel $Name -ErrorVariable e3 -ErrorAction SilentlyContinue
@@ -496,14 +469,49 @@ Describe 'Reliability (fault injection)' -Tag Reliability {
             (Get-LocalModelRunner).IsRunning | Should -BeTrue
         }
 
-        It 'auto-install noise before the output is skipped: lists, status and answers are correct' {
-            Set-StandInConfig $standIn @{ autoInstallNoise = $true } | Out-Null
-            (Get-LocalModel).Name | Should -Be @('ai/smollm2:latest', 'ai/llama3.2:latest')
-            (Get-LocalModelRunner).IsRunning | Should -BeTrue
-            (Invoke-LocalLlm 'quiet please' -Model ai/smollm2 -Transport Cli).Text | Should -BeExactly (Get-Echo 'quiet please')
-            -join @(Invoke-LocalLlm 'quiet stream' -Model ai/smollm2 -Transport Cli -Stream) | Should -BeExactly (Get-Echo 'quiet stream')
-            (Install-LocalModel ai/gemma3 -PassThru).Name | Should -Be 'ai/gemma3:latest'
-            Remove-LocalModel ai/gemma3 -Confirm:$false -Verbose 4>&1 | ForEach-Object { "$_" } | Should -Not -Match 'Pulling from docker/model-runner'
+        # Issue 10 item 16. The preamble comes once, before the first command that finds no runner container (the
+        # stand-in turns its switch off once printed); every command below meets it, re-armed, in a fresh session (a
+        # child pwsh), where the module has not yet seen the runner installed.
+        It 'the runner auto-install preamble (<Form>) is skipped: <Steps> are correct' -ForEach @(
+            @{ Form = 'online'; Settings = @{}; Steps = 'list, status, answer, stream, install, remove' }
+            @{ Form = 'offline'; Settings = @{ autoInstallOffline = $true }; Steps = 'list, answer, remove' }
+            @{ Form = 'model-cli v0.1.42'; Settings = @{ cliVersion = 'legacy' }; Steps = 'list, answer, remove' }
+        ) {
+            $child = @'
+$ErrorActionPreference = 'Stop'
+Import-Module $env:UDM_MODULE; Import-Module $env:UDM_STANDIN
+$s = [pscustomobject]@{ Url = $env:MODEL_RUNNER_HOST }
+$settings = $env:UDM_SETTINGS | ConvertFrom-Json -AsHashtable
+$steps = $env:UDM_STEPS -split ', '
+function Step([string] $Name, [scriptblock] $Command) {
+    if ($Name -notin $steps) { return }
+    Set-StandInConfig $s ($settings + @{ autoInstallNoise = $true }) | Out-Null
+    $out = & $Command
+    if ((Get-StandInConfig $s).autoInstallNoise) { throw "$Name did not meet the preamble" }
+    "$Name=$($out -join '|')"
+}
+Step list { (Get-LocalModel).Name }
+Step status { (Get-LocalModelRunner).IsRunning }
+Step answer { (Invoke-LocalLlm 'quiet please' -Model ai/smollm2 -Transport Cli).Text }
+Step stream { -join @(Invoke-LocalLlm 'quiet stream' -Model ai/llama3.2 -Transport Cli -Stream) }
+Step install { (Install-LocalModel ai/gemma3 -PassThru).Name }
+Step remove { Remove-LocalModel ai/llama3.2 -Confirm:$false -Verbose 4>&1 | ForEach-Object { "$_" } | Where-Object { $_ -match '^(Untagged|Deleted):' } }
+'@
+            $env:UDM_MODULE = $ModulePath
+            $env:UDM_STANDIN = Join-Path $RepoRoot 'tests/ModelRunnerStandIn/StandIn.psm1'
+            $env:UDM_SETTINGS = $Settings | ConvertTo-Json -Compress
+            $env:UDM_STEPS = $Steps
+            $lines = & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -Command $child 2>&1 | ForEach-Object { "$_" }
+            $LASTEXITCODE | Should -Be 0 -Because ($lines -join "`n")
+            $expected = [ordered]@{
+                list    = 'list=ai/smollm2:latest|ai/llama3.2:latest'
+                status  = 'status=True'
+                answer  = "answer=$(Get-Echo 'quiet please')"
+                stream  = "stream=$(Get-Echo 'quiet stream')"
+                install = 'install=ai/gemma3:latest'
+                remove  = 'remove=Untagged: ai/llama3.2:latest|Deleted: sha256:436bb282b41968a83638482999980267ca8d7e8b5574604460efa9efff11cf59'
+            }
+            $lines | Should -Be @($expected.Keys | Where-Object { $_ -in ($Steps -split ', ') } | ForEach-Object { $expected[$_] })
         }
     }
 
@@ -653,31 +661,6 @@ Describe 'Reliability (fault injection)' -Tag Reliability {
             $e.FullyQualifiedErrorId | Should -BeLike 'SettingsInvalid,*'
             $e.Exception.Message | Should -Not -Match ([regex]::Escape($key))
             Test-Path (Join-Path $env:ULTRA_DOCKERMODEL_HOME 'settings.json') | Should -BeFalse
-        }
-    }
-
-    Describe 'Reliability: load' -Tag Reliability {
-        It '16 concurrent callers x 100 calls each (<Transport>): every answer complete and its own' -ForEach @(@{ Transport = 'Auto' }, @{ Transport = 'Http' }) {
-            $modulePath = $ModulePath
-            $transport = $Transport
-            $clock = [System.Diagnostics.Stopwatch]::StartNew()
-            $results = 1..16 | ForEach-Object -ThrottleLimit 16 -Parallel {
-                Import-Module $using:modulePath
-                $worker = $_
-                for ($i = 0; $i -lt 100; $i++) {
-                    $prompt = "worker $worker call $i $([guid]::NewGuid()) «ünï» 日本 🙂"
-                    try { $text = (Invoke-LocalLlm $prompt -Model ai/smollm2 -Transport $using:transport).Text }
-                    catch { $text = "ERROR: $_" }
-                    [pscustomobject]@{ Prompt = $prompt; Text = $text }
-                }
-            }
-            Write-Host "  load ($Transport): $($results.Count) calls in $([int]$clock.Elapsed.TotalSeconds) s"
-            $results.Count | Should -Be 1600
-            $wrong = @($results | Where-Object { $_.Text -cne (Get-Echo $_.Prompt) })
-            $wrong.Count | Should -Be 0 -Because "every answer must be complete and its own; first wrong: $($wrong | Select-Object -First 1 | Out-String)"
-            @($results.Prompt | Sort-Object -Unique).Count | Should -Be 1600
-            (Get-StandInStats $standIn).completedStreams | Should -Be 1600
-            Wait-NoStandInChild 5 | Should -BeNullOrEmpty
         }
     }
 }

@@ -111,6 +111,7 @@ namespace Ultra.DockerModel.Commands
             ErrorKind.ServerError => ErrorCategory.InvalidResult,
             ErrorKind.StreamInterrupted => ErrorCategory.ReadError,
             ErrorKind.SettingsInvalid => ErrorCategory.InvalidData,
+            ErrorKind.ModelInUse => ErrorCategory.ResourceBusy,
             _ => ErrorCategory.NotSpecified,
         };
     }

@@ -38,6 +38,7 @@ public sealed class ServerState
     private readonly List<JNode> _requests = new();
 
     public ModelStore Store { get; } = new();
+    public Runners Runners { get; }
     public ServerStats Stats { get; } = new();
 
     public ServerState(StandInConfig defaults, string[] initialInstalled)
@@ -45,6 +46,7 @@ public sealed class ServerState
         _defaults = defaults;
         _initialInstalled = initialInstalled;
         _config = defaults.Clone();
+        Runners = new Runners(Store);
         Store.Reset(initialInstalled);
     }
 
@@ -59,6 +61,7 @@ public sealed class ServerState
         {
             var error = _config.Merge(patch);
             if (error is null && (patch["fault"] is not null || patch["faultCount"] is not null)) _faultsServed = 0;
+            Store.DefaultRegistry = _config.DefaultRegistry;
             return error;
         }
     }
@@ -72,6 +75,8 @@ public sealed class ServerState
             _requests.Clear();
         }
         Stats.Reset();
+        Store.DefaultRegistry = _defaults.DefaultRegistry;
+        Runners.Reset();
         Store.Reset(installed ?? _initialInstalled);
     }
 
