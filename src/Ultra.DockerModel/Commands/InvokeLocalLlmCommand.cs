@@ -127,7 +127,7 @@ namespace Ultra.DockerModel.Commands
             };
             bool live = LiveDisplay.Applies(Stream, Host.Name, Console.IsOutputRedirected, Environment.UserInteractive,
                 MyInvocation.PipelinePosition, MyInvocation.PipelineLength);
-            var router = new LlmRouter(new ChatClientFactory(Docker), ModuleState.Cooldown); // this runspace's, read on its thread
+            var router = new LlmRouter(new ChatClientFactory(Docker, ModuleState.Endpoint), ModuleState.Cooldown); // this runspace's, read on its thread
             Observer? observer = null;
             try
             {

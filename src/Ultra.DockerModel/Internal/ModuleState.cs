@@ -6,15 +6,20 @@ using Ultra.DockerModel.Routing;
 namespace Ultra.DockerModel.Commands
 {
     /// <summary>
-    /// What lives across calls: the docker adapter (the environment is read at each child start), and per runspace the
-    /// providers found unavailable (so parallel runspaces never share, nor race on, each other's cool-downs).
+    /// What lives across calls: the docker adapter (the environment is read at each child start), where the runner's HTTP
+    /// API is (one thread-safe cache for the session: it describes the process's environment, which every runspace
+    /// shares), and per runspace the providers found unavailable (so parallel runspaces never share, nor race on, each
+    /// other's cool-downs).
     /// </summary>
     public static class ModuleState
     {
         private static readonly Lazy<DockerModelClient> LazyClient = new(() => new DockerModelClient());
+        private static readonly Lazy<RunnerEndpoint> LazyEndpoint = new(() => new RunnerEndpoint(LazyClient.Value));
         private static readonly ConditionalWeakTable<Runspace, ProviderCooldown> Cooldowns = new();
 
         internal static DockerModelClient Docker => LazyClient.Value;
+
+        internal static RunnerEndpoint Endpoint => LazyEndpoint.Value;
 
         /// <summary>The cool-down of the runspace running on this thread; a new one (kept nowhere) outside any runspace.</summary>
         public static ProviderCooldown Cooldown =>
