@@ -16,6 +16,7 @@
         'Stop-LocalModel'
         'Get-LocalModelConfiguration'
         'Set-LocalModelConfiguration'
+        'Measure-LocalModel'
         'Get-LocalModelRunner'
         'Test-LocalModelRunner'
         'Invoke-LocalLlm'
