@@ -68,7 +68,7 @@ namespace Ultra.DockerModel.Routing
             const string why = "The docker CLI has no embeddings command.";
             if (provider.Transport == LlmTransport.Cli)
                 throw new DockerModelException(ErrorKind.InvalidInvocation, why + " -Transport Cli cannot carry embeddings: use -Transport Http or Auto.");
-            string endpoint = provider.Endpoint ?? await RunnerEndpoint.ResolveAsync(Docker, cancellationToken, why).ConfigureAwait(false);
+            string endpoint = provider.Endpoint ?? await Endpoint.ResolveAsync(cancellationToken, why).ConfigureAwait(false);
             return new OpenAIEmbeddingClient(endpoint, model, null, isDockerModelRunner: true);
         }
 

@@ -22,6 +22,9 @@ namespace Ultra.DockerModel.Commands
 
         internal static RunnerEndpoint Endpoint => LazyEndpoint.Value;
 
+        /// <summary>The clients a call's providers get, sharing the session's endpoint (looked up once, not per call).</summary>
+        internal static ChatClientFactory ChatClients() => new(Docker, Endpoint);
+
         /// <summary>Every local model (runner and stores on disk); made for each use, as the store folders follow the environment and settings.</summary>
         internal static LocalModelCatalog Catalog() => new(Docker, ModelStores.Open());
 
