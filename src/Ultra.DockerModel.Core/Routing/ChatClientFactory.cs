@@ -28,7 +28,8 @@ namespace Ultra.DockerModel.Routing
         {
             string model = provider.Model!;
             if (provider.Kind == LlmProviderKind.OpenAICompatible)
-                return new OpenAIChatClient(provider.Endpoint!, model, ApiKey(provider), apiKeyVariable: NullIfEmpty(provider.ApiKeyEnvironmentVariable));
+                return new OpenAIChatClient(provider.Endpoint!, model, ApiKey(provider), apiKeyVariable: NullIfEmpty(provider.ApiKeyEnvironmentVariable),
+                    providerName: provider.Name);
 
             bool plain = ChatRequest.IsPlainPrompt(messages, options);
             if (provider.Transport == LlmTransport.Cli && !plain)
@@ -47,7 +48,7 @@ namespace Ultra.DockerModel.Routing
                 if (url is null) return new DockerCliChatClient(Docker.Cli, model);
             }
             url ??= await Endpoint.ResolveAsync(cancellationToken, cliProblem).ConfigureAwait(false);
-            var http = new OpenAIChatClient(url, model, null, isDockerModelRunner: true);
+            var http = new OpenAIChatClient(url, model, null, isDockerModelRunner: true, providerName: provider.Name);
             if (provider.Endpoint != null) return http;
             return new ReportedEndpointClient(http, Endpoint, url,
                 provider.Transport == LlmTransport.Auto && cliCan ? () => new DockerCliChatClient(Docker.Cli, model) : null);
