@@ -17,6 +17,8 @@
         'Get-LocalModelConfiguration'
         'Set-LocalModelConfiguration'
         'Measure-LocalModel'
+        'Update-LocalModel'
+        'Get-LocalModelStorage'
         'Get-LocalModelRunner'
         'Test-LocalModelRunner'
         'Invoke-LocalLlm'

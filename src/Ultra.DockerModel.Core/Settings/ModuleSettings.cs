@@ -13,5 +13,7 @@ namespace Ultra.DockerModel.Settings
         public bool AutoPull { get; set; }
         /// <summary>Where Install-LocalModel -Source Registry keeps models (ULTRA_DOCKERMODEL_MODELS_PATH overrides it); null: the platform's data folder.</summary>
         public string? ModelStorePath { get; set; }
+        /// <summary>When each local model (normalized name) was last run and first seen, for Remove-LocalModel -Unused.</summary>
+        public Dictionary<string, ModelUse> ModelUse { get; set; } = new();
     }
 }
