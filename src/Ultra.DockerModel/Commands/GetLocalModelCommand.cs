@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Management.Automation;
+using Ultra.DockerModel.Lifecycle;
 
 namespace Ultra.DockerModel.Commands
 {
@@ -52,7 +53,7 @@ namespace Ultra.DockerModel.Commands
         {
             try
             {
-                _loaded ??= Run(token => Docker.ListLoadedAsync(token));
+                _loaded ??= Run(token => new ModelMemory(Docker).ListAsync(token));
             }
             catch (DockerModelException e)
             {
