@@ -69,9 +69,9 @@ function Get-TrxCounts([string] $Path) {
 
 function Invoke-Test {
     Invoke-Build
-    # The xunit project builds the stand-in too (a project reference), so one build serves both halves.
-    $project = if ($NoXunit) { 'tests/ModelRunnerStandIn' } else { 'tests/Ultra.DockerModel.Tests' }
-    Invoke-Native dotnet @('build', (Join-Path $Root $project), '-c', $Configuration, '--nologo', '-v', 'quiet')
+    # The xunit project builds the stand-in and the registry kit too (project references), so one build serves both halves.
+    $projects = if ($NoXunit) { @('tests/ModelRunnerStandIn', 'tests/RegistryKit') } else { @('tests/Ultra.DockerModel.Tests') }
+    foreach ($project in $projects) { Invoke-Native dotnet @('build', (Join-Path $Root $project), '-c', $Configuration, '--nologo', '-v', 'quiet') }
     $results = Join-Path $Work 'test-results'
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
     $null = New-Item -ItemType Directory -Path $results
@@ -117,6 +117,7 @@ function Invoke-Test {
 function Invoke-Bench {
     Invoke-Build
     Invoke-Native dotnet @('build', (Join-Path $Root 'tests/ModelRunnerStandIn'), '-c', $Configuration, '--nologo', '-v', 'quiet')
+    Invoke-Native dotnet @('build', (Join-Path $Root 'tests/RegistryKit'), '-c', $Configuration, '--nologo', '-v', 'quiet')
     Invoke-Native $Pwsh @('-NoLogo', '-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tests/benchmarks/Invoke-Benchmark.ps1'),
         '-ModulePath', (Join-Path $ModuleOut 'Ultra.DockerModel.psd1'), '-OutputPath', (Join-Path $Out 'bench'))
 }

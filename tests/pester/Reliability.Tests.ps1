@@ -444,7 +444,10 @@ Describe 'Reliability (fault injection)' -Tag Reliability {
             $env:DOCKER_CONFIG = Join-Path $TestDrive 'no-plugins'
             try {
                 { Invoke-LocalLlm 'hi' -Model ai/smollm2 } | Should -Throw -ErrorId 'PluginMissing,*'
-                { Install-LocalModel ai/gemma3 } | Should -Throw -ErrorId 'PluginMissing,*'
+                { Install-LocalModel ai/gemma3 -Source DockerModelRunner } | Should -Throw -ErrorId 'PluginMissing,*'
+                # Auto turns to the registry when there is no runner; a closed port keeps this test off the network.
+                $closed = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0); $closed.Start(); $port = $closed.LocalEndpoint.Port; $closed.Stop()
+                { Install-LocalModel "127.0.0.1:$port/ai/gemma3" } | Should -Throw '*Docker Model Runner is not available here (the docker model plugin is not installed)*'
             }
             finally { $env:DOCKER_CONFIG = $saved }
         }
