@@ -74,6 +74,9 @@ Describe 'Model versions and disk through the runner' {
         $module = $rows | Where-Object Store -EQ 'ModuleStore'
         $module.Path | Should -BeLike "$env:ULTRA_DOCKERMODEL_HOME*"
         $module.FreeBytes | Should -BeGreaterThan 0
+        $module.CacheBytes | Should -Be 0
+        Invoke-LocalLlm 'cache me' -Model ai/smollm2 -Temperature 0 -Cache | Out-Null
+        (Get-LocalModelStorage | Where-Object Store -EQ 'ModuleStore').CacheBytes | Should -BeGreaterThan 0 -Because 'the response cache is reported on the module store''s row'
         $lines = ($rows | Format-Table | Out-String -Width 80) -split "`n"
         ($lines | Measure-Object -Property Length -Maximum).Maximum | Should -BeLessOrEqual 80
     }

@@ -36,6 +36,25 @@ namespace Ultra.DockerModel.Routing
             return new OpenAIChatClient(endpoint, model, null, isDockerModelRunner: true);
         }
 
+        /// <summary>
+        /// The embeddings client for one provider: an OpenAI-compatible <c>/embeddings</c>, or the runner's
+        /// <c>/engines/v1/embeddings</c> (the docker CLI has no embeddings command, so the runner needs its HTTP API).
+        /// </summary>
+        public virtual async Task<IEmbeddingGenerator<string, Embedding<float>>> CreateEmbeddingGeneratorAsync(LlmProvider provider, CancellationToken cancellationToken)
+        {
+            string model = provider.Model!;
+            if (provider.Kind == LlmProviderKind.OpenAICompatible)
+                return new OpenAIEmbeddingClient(provider.Endpoint!, model, ApiKey(provider), apiKeyVariable: NullIfEmpty(provider.ApiKeyEnvironmentVariable));
+            // A kind added later (the in-process engine) answers here once it says how; never the runner's path by mistake.
+            if (provider.Kind != LlmProviderKind.DockerModelRunner)
+                throw new DockerModelException(ErrorKind.InvalidInvocation, $"Provider '{provider.Name}' ({provider.Kind}) cannot make embeddings yet.");
+            const string why = "The docker CLI has no embeddings command.";
+            if (provider.Transport == LlmTransport.Cli)
+                throw new DockerModelException(ErrorKind.InvalidInvocation, why + " -Transport Cli cannot carry embeddings: use -Transport Http or Auto.");
+            string endpoint = provider.Endpoint ?? await RunnerEndpoint.ResolveAsync(Docker, cancellationToken, why).ConfigureAwait(false);
+            return new OpenAIEmbeddingClient(endpoint, model, null, isDockerModelRunner: true);
+        }
+
         private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 
         private static string? ApiKey(LlmProvider provider)

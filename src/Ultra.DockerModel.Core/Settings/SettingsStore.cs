@@ -60,6 +60,7 @@ namespace Ultra.DockerModel.Settings
             {
                 var settings = JsonSerializer.Deserialize<ModuleSettings>(text, Json) ?? throw new JsonException("the file holds null");
                 foreach (var p in settings.Providers) p.Validate();
+                foreach (var t in settings.Templates) t.Validate();
                 return settings;
             }
             catch (Exception e) when (e is JsonException || e is DockerModelException || e is NotSupportedException)
@@ -100,6 +101,7 @@ namespace Ultra.DockerModel.Settings
         private void Write(ModuleSettings settings)
         {
             foreach (var p in settings.Providers) p.Validate();
+            foreach (var t in settings.Templates) t.Validate();
             byte[] bytes = new UTF8Encoding(false).GetBytes(JsonSerializer.Serialize(settings, Json) + "\n");
             string temp = FilePath + "." + Guid.NewGuid().ToString("N") + ".tmp";
             try

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using Ultra.DockerModel.Caching;
 using Ultra.DockerModel.Lifecycle;
 using Ultra.DockerModel.Stores;
 
@@ -16,7 +17,8 @@ namespace Ultra.DockerModel.Commands
         {
             var (settings, _) = SavedSettings.Load();
             var stores = ModelStores.Open(settings);
-            foreach (var row in Run(token => StorageReport.BuildAsync(Docker, stores, null, token))) WriteObject(row);
+            long cache = ResponseCache.FromSettings(settings).GetUsage().Bytes;
+            foreach (var row in Run(token => StorageReport.BuildAsync(Docker, stores, cache, token))) WriteObject(row);
         }
     }
 }
