@@ -134,9 +134,6 @@ Describe 'Model versions, unused and orphaned files in the module''s store, agai
         try {
             $name = "$($proxy.Host)/ai/up:latest"
             Install-LocalModel $name -Source Registry
-            # The proxy paces each connection from its start: with the installing connection reused, the 2 MB sent
-            # over it are due about 10 s after it opened, so the update's download takes several seconds.
-            $proxy.BytesPerSecond = 192KB
             (Get-LocalModel $name -CheckUpdate).UpdateAvailable | Should -BeFalse
             $reg.Push('ai/up', 'latest', $v2)
             $checked = Get-LocalModel $name -CheckUpdate
@@ -149,16 +146,18 @@ Describe 'Model versions, unused and orphaned files in the module''s store, agai
             $ps = [powershell]::Create()
             try {
                 $null = $ps.AddScript("Import-Module '$ModulePath'; Update-LocalModel '$name' -Confirm:`$false")
+                $proxy.PauseAfter(256KB) # the manifest and a part of the new GGUF pass, then the download waits
                 $async = $ps.BeginInvoke()
-                Wait-Until { Get-ChildItem (Join-Path $moduleStore 'blobs/sha256') -Filter *.incomplete } 20 | Should -BeTrue
-                $during = Get-LocalModel $name -Store ModuleStore # from disk alone: quick
+                Wait-Until { Get-ChildItem (Join-Path $moduleStore 'blobs/sha256') -Filter *.incomplete } 30 | Should -BeTrue
+                $during = Get-LocalModel $name -Store ModuleStore
                 $during.Id | Should -Be $v1.ManifestDigest
                 [IO.File]::ReadAllBytes($during.GgufPath[0]).Length | Should -Be 1MB -Because 'the old model stays whole while the new one downloads'
                 $async.IsCompleted | Should -BeFalse
+                $proxy.Resume()
                 $result = $ps.EndInvoke($async)
                 $ps.Streams.Error | Should -BeNullOrEmpty
             }
-            finally { $ps.Dispose() }
+            finally { $proxy.Resume(); $ps.Dispose() }
             $result.OldId | Should -Be $v1.ManifestDigest
             $result.NewId | Should -Be $v2.ManifestDigest
             $result.Store | Should -Be 'ModuleStore'
