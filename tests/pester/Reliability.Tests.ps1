@@ -525,8 +525,8 @@ Step remove { Remove-LocalModel ai/llama3.2 -Confirm:$false -Verbose 4>&1 | ForE
             $broken = '{ "providers": [ { "name": "half-written'
             [System.IO.File]::WriteAllText($file, $broken)
             $stamp = (Get-Item $file).LastWriteTimeUtc
-            foreach ($command in { Get-LlmProviderFallback }, { Set-LlmProviderFallback @(@{ Name = 'a'; Kind = 'DockerModelRunner'; Model = 'ai/smollm2' }) },
-                { Clear-LlmProviderFallback -Confirm:$false }, { Invoke-LocalLlm 'hi' }) {
+            # Set- and Clear- replace such a file (keeping it aside: issue 10 item 18; Fallback.Tests.ps1 covers them).
+            foreach ($command in { Get-LlmProviderFallback }, { Invoke-LocalLlm 'hi' }) {
                 try { & $command; throw 'no error' } catch { $e = $_ }
                 $e.FullyQualifiedErrorId | Should -BeLike 'SettingsInvalid,*'
                 $e.CategoryInfo.Category | Should -Be 'InvalidData'

@@ -21,7 +21,8 @@ namespace Ultra.DockerModel.Routing
         {
             string model = provider.Model!;
             if (provider.Kind == LlmProviderKind.OpenAICompatible)
-                return new OpenAIChatClient(provider.Endpoint!, model, ApiKey(provider), apiKeyVariable: NullIfEmpty(provider.ApiKeyEnvironmentVariable));
+                return new OpenAIChatClient(provider.Endpoint!, model, ApiKey(provider), apiKeyVariable: NullIfEmpty(provider.ApiKeyEnvironmentVariable),
+                    providerName: provider.Name);
 
             bool plain = ChatRequest.IsPlainPrompt(messages, options);
             if (provider.Transport == LlmTransport.Cli && !plain)
@@ -33,7 +34,7 @@ namespace Ultra.DockerModel.Routing
                 return new DockerCliChatClient(Docker.Cli, model);
 
             string endpoint = provider.Endpoint ?? await RunnerEndpoint.ResolveAsync(Docker, cancellationToken, cliProblem).ConfigureAwait(false);
-            return new OpenAIChatClient(endpoint, model, null, isDockerModelRunner: true);
+            return new OpenAIChatClient(endpoint, model, null, isDockerModelRunner: true, providerName: provider.Name);
         }
 
         /// <summary>

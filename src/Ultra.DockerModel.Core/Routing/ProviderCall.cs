@@ -28,6 +28,7 @@ namespace Ultra.DockerModel.Routing
         private readonly IRouteObserver _observer;
         private readonly ChatClientFactory _factory;
         private readonly StringBuilder _text = new();
+        private readonly StringBuilder _reasoning = new();
         private readonly Stopwatch _clock = new();
 
         public ProviderCall(LlmProvider provider, LlmRequest request, IRouteObserver observer, ChatClientFactory factory)
@@ -38,7 +39,8 @@ namespace Ultra.DockerModel.Routing
             _factory = factory;
         }
 
-        public bool AnyPieceWritten => _text.Length > 0;
+        /// <summary>Text of the answer, or of the reasoning before it, has been passed on: the provider is answering.</summary>
+        public bool AnyPieceWritten => _text.Length > 0 || _reasoning.Length > 0;
         public string Text => _text.ToString();
 
         public async Task<LlmResponse> RunAsync(CancellationToken whole, CancellationToken user)
@@ -58,14 +60,20 @@ namespace Ultra.DockerModel.Routing
                 using var client = await _factory.CreateAsync(_provider, messages, options, firstToken.Token).ConfigureAwait(false);
                 await foreach (var update in client.GetStreamingResponseAsync(messages, options, firstToken.Token).ConfigureAwait(false))
                 {
-                    string piece = update.Text;
+                    string piece = update.Text; // the answer only: reasoning is TextReasoningContent
+                    string thought = string.Concat(update.Contents.OfType<TextReasoningContent>().Select(r => r.Text));
+                    if ((piece.Length > 0 || thought.Length > 0) && ttft is null)
+                    {
+                        ttft = _clock.Elapsed;
+                        firstToken.CancelAfter(Timeout.InfiniteTimeSpan); // from here only the whole-call limit applies
+                    }
+                    if (thought.Length > 0)
+                    {
+                        _reasoning.Append(thought);
+                        (_observer as IReasoningObserver)?.OnReasoning(thought);
+                    }
                     if (piece.Length > 0)
                     {
-                        if (ttft is null)
-                        {
-                            ttft = _clock.Elapsed;
-                            firstToken.CancelAfter(Timeout.InfiniteTimeSpan); // from here only the whole-call limit applies
-                        }
                         _text.Append(piece);
                         _observer.OnPiece(piece);
                     }
@@ -92,6 +100,7 @@ namespace Ultra.DockerModel.Routing
             return new LlmResponse
             {
                 Text = _request.KeepText ? _text.ToString() : "",
+                Reasoning = _request.KeepText && _reasoning.Length > 0 ? _reasoning.ToString() : null,
                 Model = _provider.Model,
                 Provider = _provider.Name,
                 ProviderEntry = _provider.With(),

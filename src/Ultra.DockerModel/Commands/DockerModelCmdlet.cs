@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using Ultra.DockerModel.Settings;
 using Ultra.DockerModel.Stores;
 
 namespace Ultra.DockerModel.Commands
@@ -98,6 +99,22 @@ namespace Ultra.DockerModel.Commands
                     WriteError(ToErrorRecord(new ModelNotFoundException(name), name));
                 foreach (var model in matches) onMatch(name, model);
             }
+        }
+
+        /// <summary>
+        /// Changes the saved settings once ShouldProcess agrees; null when it does not. A file whose content is not valid
+        /// settings is replaced rather than refused (setting or clearing the chain is how a user repairs it), after it is
+        /// moved aside under a name that the question and a warning both give, so nothing is lost.
+        /// </summary>
+        internal ModuleSettings? SaveSettings(SettingsStore store, string what, Action<ModuleSettings> change)
+        {
+            var corrupt = store.Corruption();
+            if (corrupt is null) return ShouldProcess(store.FilePath, what) ? store.Update(change) : null;
+            string copy = store.CorruptCopyPath(DateTime.UtcNow);
+            if (!ShouldProcess(store.FilePath, $"{what}, after moving the corrupt file aside to {copy}")) return null;
+            var (saved, moved) = store.Replace(change, copy);
+            if (moved) WriteWarning($"The settings file was not valid ({corrupt.InnerException?.Message}); it was moved aside to {copy} and replaced.");
+            return saved;
         }
 
         /// <summary>An ErrorRecord whose id and category come from the Core exception's kind.</summary>

@@ -304,8 +304,11 @@ namespace Ultra.DockerModel.Commands
             return values;
         }
 
-        /// <summary>Writes the pieces of the answer (-Stream) or shows them (at the console); the rest as every cmdlet does.</summary>
-        private sealed class Observer : CmdletRouteObserver
+        /// <summary>
+        /// Writes the pieces of the answer (-Stream) or shows them (at the console), and a reasoning model's thinking apart
+        /// from them; the rest as every cmdlet does.
+        /// </summary>
+        private sealed class Observer : CmdletRouteObserver, IReasoningObserver
         {
             private readonly InvokeLocalLlmCommand _cmdlet;
             private readonly bool _live;
@@ -316,11 +319,36 @@ namespace Ultra.DockerModel.Commands
                 _live = live;
             }
 
+            // Whether the console is showing a reasoning model's thinking (pipeline thread only).
+            private bool _thinking;
+
             public override void OnPiece(string text)
             {
                 if (_cmdlet.Stream) Queue.Post(() => { CompletePull(); _cmdlet.WriteObject(text); });
-                else if (_live) Queue.Post(() => { CompletePull(); _cmdlet.WriteInformation(new HostInformationMessage { Message = text, NoNewLine = true }, new[] { "PSHOST" }); });
+                else if (_live) Queue.Post(() =>
+                {
+                    CompletePull();
+                    ToHost(_thinking ? "\n\n--\n\n" + text : text);
+                    _thinking = false;
+                });
             }
+
+            // The thinking is never output: at the console it shows as the docker CLI shows it (Thinking:, then a --
+            // line before the answer); elsewhere it goes to the information stream, tagged Reasoning (-Stream has no
+            // response to carry it; -InformationVariable or 6>&1 collect it).
+            public void OnReasoning(string text) => Queue.Post(() =>
+            {
+                CompletePull();
+                if (_live)
+                {
+                    ToHost(_thinking ? text : "Thinking:\n" + text);
+                    _thinking = true;
+                }
+                else _cmdlet.WriteInformation(new InformationRecord(text, _cmdlet.MyInvocation.MyCommand.Name) { Tags = { "Reasoning" } });
+            });
+
+            private void ToHost(string text) =>
+                _cmdlet.WriteInformation(new HostInformationMessage { Message = text, NoNewLine = true }, new[] { "PSHOST" });
         }
     }
 }
