@@ -22,7 +22,7 @@ param(
     [ValidateSet('All', 'Parallel', 'Exclusive')] [string] $Set = 'All',
     # Files run at once; 0 = ULTRA_DOCKERMODEL_TEST_JOBS, else the number of cores.
     [int] $Jobs = 0,
-    # Test files; all of tests/pester/*.Tests.ps1 when empty.
+    # Test files (comma-separated in one string too); all of tests/pester/*.Tests.ps1 when empty.
     [string[]] $Path = @(),
     # A file still running after this long is killed and counted as failed.
     [double] $FileTimeoutMinutes = 20
@@ -40,6 +40,7 @@ $Tag = @($Tag -split ',' | Where-Object { $_ })
 $ExcludeTag = @($ExcludeTag -split ',' | Where-Object { $_ })
 if (-not $Full -and $Tag -notcontains 'FullLoad') { $ExcludeTag += 'FullLoad' }
 if ($Jobs -le 0) { $Jobs = if ($env:ULTRA_DOCKERMODEL_TEST_JOBS) { [int]$env:ULTRA_DOCKERMODEL_TEST_JOBS } else { [Environment]::ProcessorCount } }
+$Path = @($Path -split ',' | Where-Object { $_ })
 $files = if ($Path) { @($Path | ForEach-Object { (Resolve-Path $_).Path }) } else { @((Get-ChildItem (Join-Path $root 'tests/pester') -Filter '*.Tests.ps1').FullName) }
 
 # Longest first, so the last file to start is a short one.
@@ -53,7 +54,7 @@ $phases = @(
     if ($Set -ne 'Parallel') { @{ Files = @($files | Where-Object $isExclusive); Jobs = 1 } }
 )
 
-$env:ULTRA_DOCKERMODEL_TEST_MODULE = $ModulePath
+$env:ULTRA_DOCKERMODEL_TEST_MODULE = (Resolve-Path $ModulePath).Path
 $work = Join-Path ([IO.Path]::GetTempPath()) ('udm-pester-' + [guid]::NewGuid().ToString('N'))
 $null = New-Item -ItemType Directory -Path $work
 $pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')

@@ -93,23 +93,31 @@ function Install-StandInPlugin {
 }
 
 function Enable-StandIn {
-    <# .SYNOPSIS Points `docker model` in this session at the stand-in (DOCKER_CONFIG, MODEL_RUNNER_HOST). #>
+    <#
+    .SYNOPSIS
+    Points `docker model` in this session at the stand-in: DOCKER_CONFIG, and MODEL_RUNNER_HOST (the manual-install
+    setup), or with -Engine STANDIN_ENGINE_URL instead (the plugin then acts as on Docker Engine, and the module has to
+    find the endpoint through `docker model status --json`; with -Desktop too, as on Docker Desktop without host TCP).
+    #>
     [CmdletBinding()]
-    param([Parameter(Mandatory, Position = 0)] [psobject] $StandIn)
+    param([Parameter(Mandatory, Position = 0)] [psobject] $StandIn, [switch] $Engine, [switch] $Desktop)
+    $names = 'DOCKER_CONFIG', 'MODEL_RUNNER_HOST', 'STANDIN_ENGINE_URL', 'STANDIN_ENGINE_KIND'
     if ($null -eq $StandIn.SavedEnv) {
-        $StandIn.SavedEnv = @{ DOCKER_CONFIG = $env:DOCKER_CONFIG; MODEL_RUNNER_HOST = $env:MODEL_RUNNER_HOST }
+        $StandIn.SavedEnv = @{}
+        foreach ($n in $names) { $StandIn.SavedEnv[$n] = [Environment]::GetEnvironmentVariable($n) }
     }
     $env:DOCKER_CONFIG = $StandIn.DockerConfig
-    $env:MODEL_RUNNER_HOST = $StandIn.Url
+    $env:MODEL_RUNNER_HOST = if ($Engine) { $null } else { $StandIn.Url }
+    $env:STANDIN_ENGINE_URL = if ($Engine) { $StandIn.Url } else { $null }
+    $env:STANDIN_ENGINE_KIND = if ($Engine -and $Desktop) { 'Docker Desktop' } else { $null }
 }
 
 function Disable-StandIn {
-    <# .SYNOPSIS Restores the DOCKER_CONFIG and MODEL_RUNNER_HOST that Enable-StandIn replaced. #>
+    <# .SYNOPSIS Restores the environment variables Enable-StandIn replaced. #>
     [CmdletBinding()]
     param([Parameter(Mandatory, Position = 0)] [psobject] $StandIn)
     if ($null -eq $StandIn.SavedEnv) { return }
-    $env:DOCKER_CONFIG = $StandIn.SavedEnv.DOCKER_CONFIG
-    $env:MODEL_RUNNER_HOST = $StandIn.SavedEnv.MODEL_RUNNER_HOST
+    foreach ($n in $StandIn.SavedEnv.Keys) { [Environment]::SetEnvironmentVariable($n, $StandIn.SavedEnv[$n]) }
     $StandIn.SavedEnv = $null
 }
 
@@ -162,7 +170,7 @@ function Publish-StandInTag {
 }
 
 function Get-StandInStats {
-    <# .SYNOPSIS Counters: requests, chatRequests, activeStreams, completedStreams, abortedStreams, openConnections, pulls. #>
+    <# .SYNOPSIS Counters: requests, chatRequests, activeStreams, completedStreams, abortedStreams, openConnections, pulls, statusRequests, chatConnections. #>
     [CmdletBinding()]
     param([Parameter(Mandatory, Position = 0)] [psobject] $StandIn)
     Invoke-RestMethod -Uri "$($StandIn.Url)/_standin/stats"

@@ -33,6 +33,67 @@ function Get-Summary {
     }
 }
 
+$script:Rows = [System.Collections.Generic.List[object]]::new()
+
+function Add-Row {
+    <#
+    .SYNOPSIS
+    Records one row of the results table and prints it with its goal and whether the goal is met.
+    .DESCRIPTION
+    Ratio (Module / Raw) and Added (Module - Raw) are worked out unless given (give them for throughput rows, where
+    Added is the difference in time per call). A row's goal is one of:
+      -Goal 'added <= 2'    Added, in -AddedUnit
+      -Goal 'ratio >= 0.95' Ratio
+      -Goal 'module < 30'   the module's own figure, in -Unit
+      -Goal 'report'        no goal: the row reports a figure
+    (operators <=, <, >=, >). -Target and -Met set by hand are for goals these cannot say.
+    .EXAMPLE
+    Add-Row -Id 11 -Measure 'First piece (Auto, HTTP) vs raw HTTP first byte' -Module $m -Raw $r -Unit ms -Goal 'added <= 2'
+    #>
+    param(
+        [Parameter(Mandatory)] [string] $Id, [Parameter(Mandatory)] [string] $Measure, $Module, $Raw, $Ratio, $Added,
+        [string] $Unit, [string] $AddedUnit = 'ms', [string] $Goal, [string] $Target = '', $Met = $null, [string] $Note = '',
+        [hashtable] $Detail = @{}
+    )
+    if (-not $PSBoundParameters.ContainsKey('Ratio') -and $null -ne $Module -and $Raw) { $Ratio = $Module / $Raw }
+    if (-not $PSBoundParameters.ContainsKey('Added') -and $null -ne $Module -and $null -ne $Raw) { $Added = $Module - $Raw }
+    if ($Goal -eq 'report') { $Target = 'report' }
+    elseif ($Goal) {
+        if ($Goal -notmatch '^(added|ratio|module) (<=|<|>=|>) (-?[\d.]+)$') { throw "Goal '$Goal': write 'added|ratio|module <=|<|>=|> number', or 'report'." }
+        $what = $Matches[1]; $op = $Matches[2]; $limit = [double]$Matches[3]
+        $value = switch ($what) { 'added' { $Added } 'ratio' { $Ratio } 'module' { $Module } }
+        $Met = $null -ne $value -and -not [double]::IsNaN($value) -and $(switch ($op) {
+                '<=' { $value -le $limit } '<' { $value -lt $limit } '>=' { $value -ge $limit } '>' { $value -gt $limit } })
+        $Target = switch ($what) { 'added' { "$op $($Matches[3]) $AddedUnit added" } 'ratio' { "ratio $op $($Matches[3])" } 'module' { "$op $($Matches[3]) $Unit" } }
+    }
+    $row = [pscustomobject]([ordered]@{
+            Id = $Id; Measure = $Measure; Module = $Module; Raw = $Raw; Ratio = $Ratio; Added = $Added; Unit = $Unit; AddedUnit = $AddedUnit
+            Target = $Target; Met = $Met; Note = $Note; Detail = $Detail
+        })
+    $script:Rows.Add($row)
+    Write-BenchLine ("row {0} {1}: module {2}, raw {3}, ratio {4}, added {5}{6}" -f $Id, $Measure, (Format-Number $Module $Unit),
+        (Format-Number $Raw $Unit), (Format-Number $Ratio ''), (Format-Number $Added $AddedUnit), $(if ($null -ne $Met) { " -> goal $Target " + ($Met ? 'met' : 'NOT met') }))
+}
+
+function Get-BenchRow {
+    <# .SYNOPSIS The rows recorded so far, in order. #>
+    $script:Rows.ToArray()
+}
+
+function Measure-Interleaved {
+    <#
+    .SYNOPSIS
+    Runs two measurements $Count times each, alternating which goes first (module, raw, raw, module, ...) so that a
+    machine getting busier or quieter shifts both alike. Each script block returns one number; returns Module and Raw.
+    #>
+    param([Parameter(Mandatory)] [int] $Count, [Parameter(Mandatory)] [scriptblock] $Module, [Parameter(Mandatory)] [scriptblock] $Raw)
+    $m = [System.Collections.Generic.List[double]]::new(); $r = [System.Collections.Generic.List[double]]::new()
+    for ($i = 0; $i -lt $Count; $i++) {
+        if ($i % 2) { $m.Add((& $Module)); $r.Add((& $Raw)) } else { $r.Add((& $Raw)); $m.Add((& $Module)) }
+    }
+    [pscustomobject]@{ Module = $m.ToArray(); Raw = $r.ToArray() }
+}
+
 function Write-BenchLine([string] $Message) {
     # Progress lines go to the host, so the build log shows where the run is.
     Write-Host ("[bench {0:HH:mm:ss}] {1}" -f (Get-Date), $Message)
@@ -121,6 +182,26 @@ function Measure-RawFirstByte {
     finally { $p.Dispose() }
 }
 
+function Measure-RawHttpFirstByte {
+    <# Milliseconds from sending a chat request (stream: true) to the first byte of the response body, then drains it. #>
+    param([System.Net.Http.HttpClient] $Client, [string] $Url, [string] $Model, [string] $Prompt)
+    $body = @{ model = $Model; stream = $true; messages = @(@{ role = 'user'; content = $Prompt }) } | ConvertTo-Json -Compress
+    $request = [System.Net.Http.HttpRequestMessage]::new([System.Net.Http.HttpMethod]::Post, $Url)
+    $request.Content = [System.Net.Http.StringContent]::new($body, [System.Text.Encoding]::UTF8, 'application/json')
+    $buffer = [byte[]]::new(65536)
+    $sw = [System.Diagnostics.Stopwatch]::StartNew()
+    $response = $Client.SendAsync($request, [System.Net.Http.HttpCompletionOption]::ResponseHeadersRead).GetAwaiter().GetResult()
+    try {
+        $stream = $response.Content.ReadAsStreamAsync().GetAwaiter().GetResult()
+        $n = $stream.Read($buffer, 0, $buffer.Length)
+        $first = $sw.Elapsed.TotalMilliseconds
+        while ($n -gt 0) { $n = $stream.Read($buffer, 0, $buffer.Length) }
+        if (-not $response.IsSuccessStatusCode) { throw "POST $Url failed: $([int]$response.StatusCode)" }
+        $first
+    }
+    finally { $response.Dispose(); $request.Dispose() }
+}
+
 function Measure-ProcessWallTime {
     <# Milliseconds from start to exit of a child process (stdout/stderr drained). #>
     param([string] $FileName, [string[]] $Arguments)
@@ -191,5 +272,6 @@ function ConvertTo-ResultTable {
     $lines
 }
 
-Export-ModuleMember -Function Get-Median, Get-Quantile, Get-Summary, Write-BenchLine, New-DockerRunStartInfo, Measure-RawFirstByte, Measure-WorkingSetGrowth,
-    Measure-ProcessWallTime, Get-MachineInfo, Format-Number, ConvertTo-ResultTable
+Export-ModuleMember -Function Get-Median, Get-Quantile, Get-Summary, Add-Row, Get-BenchRow, Measure-Interleaved, Write-BenchLine,
+    New-DockerRunStartInfo, Measure-RawFirstByte, Measure-RawHttpFirstByte, Measure-WorkingSetGrowth, Measure-ProcessWallTime, Get-MachineInfo,
+    Format-Number, ConvertTo-ResultTable

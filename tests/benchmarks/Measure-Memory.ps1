@@ -18,7 +18,7 @@ function Set-Answer([long] $Bytes) {
     $null = Invoke-RestMethod -Method Post -Uri "$runner/_standin/config" -Body "{`"answerBytes`":$Bytes}" -ContentType 'application/json'
 }
 function Invoke-Once([string] $Prompt) {
-    if ($Mode -eq 'Module') { (Invoke-LocalLlm -Model $Model -Prompt $Prompt -Stream | Measure-Object).Count }
+    if ($Mode -eq 'Module') { (Invoke-LocalLlm -Model $Model -Prompt $Prompt -Stream -Transport Cli | Measure-Object).Count }
     else { (& docker model run --color no $Model -- $Prompt | Measure-Object).Count }
 }
 

@@ -118,8 +118,8 @@ Describe 'Invoke-LocalLlm' {
             $r.Attempts[0].Provider | Should -Be 'DockerModelRunner'
             $r.History.Role | Should -Be @('user', 'assistant')
             $r.History[1].Content | Should -BeExactly $r.Text
-            # The CLI reports no token counts unless the runner sends usage (next test).
-            $r.PromptTokens | Should -BeNullOrEmpty
+            # Auto took the HTTP API (MODEL_RUNNER_HOST names the runner), which asks the runner for token counts.
+            $r.PromptTokens | Should -BeGreaterThan 0
         }
         It 'is the answer text as a string: ToString, "$r" and Set-Content' {
             $r = Invoke-LocalLlm 'file me' -Model ai/smollm2
@@ -131,7 +131,7 @@ Describe 'Invoke-LocalLlm' {
         }
         It 'fills PromptTokens and CompletionTokens when the runner reports usage, over either transport' {
             Set-StandInConfig $standIn @{ alwaysSendUsage = $true } | Out-Null
-            $cli = Invoke-LocalLlm 'count me' -Model ai/smollm2
+            $cli = Invoke-LocalLlm 'count me' -Model ai/smollm2 -Transport Cli
             $http = Invoke-LocalLlm 'count me' -Model ai/smollm2 -Transport Http
             $cli.Text | Should -BeExactly (Answer 'count me')   # the 'Token usage:' trailer is not in the text
             $cli.PromptTokens | Should -BeGreaterThan 0
@@ -306,10 +306,29 @@ Invoke-LocalLlm 'stream redirected' -Model ai/smollm2 -Stream -Transport Http
     }
 
     Context 'Transports' {
-        It 'uses the docker CLI for a plain prompt' {
-            $null = Invoke-LocalLlm 'plain' -Model ai/smollm2
+        It 'takes the HTTP API for a plain prompt when MODEL_RUNNER_HOST names the runner, with no docker process' {
+            $saved = $env:PATH
+            try {
+                $env:PATH = Join-Path $TestDrive 'empty' # no docker at all: a call that needed one would fail
+                (Invoke-LocalLlm 'plain' -Model ai/smollm2).Text | Should -BeExactly (Answer 'plain')
+            }
+            finally { $env:PATH = $saved }
+            # The module's HTTP client always asks for usage; the CLI sends only model, messages and stream.
+            (LastRequest).PSObject.Properties.Name | Should -Contain 'stream_options'
+        }
+        It 'finds the endpoint with one docker model status on Docker Engine (no MODEL_RUNNER_HOST), then asks over HTTP' {
+            Enable-StandIn $standIn -Engine
+            try {
+                foreach ($i in 1..3) { (Invoke-LocalLlm "engine $i" -Model ai/smollm2).Text | Should -BeExactly (Answer "engine $i") }
+            }
+            finally { Enable-StandIn $standIn }
+            (Get-StandInStats $standIn).statusRequests | Should -Be 1 -Because 'the endpoint is remembered for the session'
+            foreach ($body in Get-StandInRequests $standIn) { $body.PSObject.Properties.Name | Should -Contain 'stream_options' }
+            (Get-StandInStats $standIn).chatConnections | Should -Be 1 -Because 'one connection serves the session'
+        }
+        It 'uses the docker CLI for a plain prompt with -Transport Cli' {
+            $null = Invoke-LocalLlm 'plain' -Model ai/smollm2 -Transport Cli
             $body = LastRequest
-            # The CLI sends only model, messages and stream; the module's HTTP client always asks for usage.
             $body.PSObject.Properties.Name | Should -Not -Contain 'stream_options'
             $body.messages[0].content | Should -BeExactly 'plain'
         }
@@ -383,23 +402,25 @@ Invoke-LocalLlm 'stream redirected' -Model ai/smollm2 -Stream -Transport Http
             $savedPath, $savedConfig = $env:PATH, $env:DOCKER_CONFIG
             try {
                 $env:DOCKER_CONFIG = Join-Path $TestDrive 'no-plugins'
-                { Invoke-LocalLlm 'x' -Model ai/smollm2 } | Should -Throw -ErrorId 'PluginMissing,*'
+                { Invoke-LocalLlm 'x' -Model ai/smollm2 -Transport Cli } | Should -Throw -ErrorId 'PluginMissing,*'
                 $env:DOCKER_CONFIG = $savedConfig
                 $env:PATH = Join-Path $TestDrive 'empty'
-                { Invoke-LocalLlm 'x' -Model ai/smollm2 } | Should -Throw -ErrorId 'DockerNotInstalled,*'
+                { Invoke-LocalLlm 'x' -Model ai/smollm2 -Transport Cli } | Should -Throw -ErrorId 'DockerNotInstalled,*'
             }
             finally { $env:PATH, $env:DOCKER_CONFIG = $savedPath, $savedConfig }
         }
         It 'reports a stopped runner as RunnerNotRunning on both transports' {
             Set-StandInConfig $standIn @{ fault = 'not-running' } | Out-Null
+            { Invoke-LocalLlm 'x' -Model ai/smollm2 -Transport Cli } | Should -Throw -ErrorId 'RunnerNotRunning,*'
             { Invoke-LocalLlm 'x' -Model ai/smollm2 } | Should -Throw -ErrorId 'RunnerNotRunning,*'
-            { Invoke-LocalLlm 'x' -Model ai/smollm2 -Transport Http } | Should -Throw -ErrorId 'RunnerNotRunning,*'
         }
     }
 
     Context 'A model that is not installed' {
         It 'is a ModelNotFound error suggesting Install-LocalModel, and nothing is downloaded' {
-            foreach ($extra in @(@{}, @{ SystemPrompt = 'sys' })) {
+            # Over HTTP the runner answers 404 for a model it does not have (it never pulls on chat); the CLI would pull,
+            # so it is checked first and stopped at its pull notice.
+            foreach ($extra in @(@{}, @{ SystemPrompt = 'sys' }, @{ Transport = 'Cli' })) {
                 $err = $null
                 try { Invoke-LocalLlm 'hi' -Model ai/gemma3 @extra } catch { $err = $_ }
                 $err.FullyQualifiedErrorId | Should -BeLike 'ModelNotFound,*'
@@ -449,7 +470,7 @@ Invoke-LocalLlm 'stream redirected' -Model ai/smollm2 -Stream -Transport Http
             $marker = New-Marker
             $clock = [Diagnostics.Stopwatch]::StartNew()
             $err = $null
-            try { Invoke-LocalLlm "hang $marker" -Model ai/smollm2 -TimeoutSec 2 } catch { $err = $_ }
+            try { Invoke-LocalLlm "hang $marker" -Model ai/smollm2 -Transport Cli -TimeoutSec 2 } catch { $err = $_ }
             $clock.Stop()
             $err.FullyQualifiedErrorId | Should -BeLike 'Timeout,*'
             $err.CategoryInfo.Category | Should -Be 'OperationTimeout'
@@ -474,7 +495,7 @@ Invoke-LocalLlm 'stream redirected' -Model ai/smollm2 -Stream -Transport Http
             Set-StandInConfig $standIn @{ fault = 'slow'; firstTokenDelayMs = 5000 } | Out-Null
             $marker = New-Marker
             $err = $null
-            try { Invoke-LocalLlm "slow $marker" -Model ai/smollm2 -FirstTokenTimeoutSec 1 } catch { $err = $_ }
+            try { Invoke-LocalLlm "slow $marker" -Model ai/smollm2 -Transport Cli -FirstTokenTimeoutSec 1 } catch { $err = $_ }
             $err.FullyQualifiedErrorId | Should -BeLike 'Timeout,*'
             $err.Exception.Message | Should -BeLike '*first-piece*'
             Wait-Until { -not (Get-MarkedProcess $marker) } 5 | Should -BeTrue
@@ -506,7 +527,7 @@ Invoke-LocalLlm 'stream redirected' -Model ai/smollm2 -Stream -Transport Http
             Set-StandInConfig $standIn @{ tokenDelayMs = 1000 } | Out-Null
             $marker = New-Marker
             $clock = [Diagnostics.Stopwatch]::StartNew()
-            $first = @(Invoke-LocalLlm "first only $marker" -Model ai/smollm2 -Stream | Select-Object -First 1)
+            $first = @(Invoke-LocalLlm "first only $marker" -Model ai/smollm2 -Transport Cli -Stream | Select-Object -First 1)
             $clock.Stop()
             $first.Count | Should -Be 1
             (Answer "first only $marker").StartsWith($first[0]) | Should -BeTrue
@@ -524,7 +545,7 @@ Invoke-LocalLlm 'stream redirected' -Model ai/smollm2 -Stream -Transport Http
             $marker = New-Marker
             $ps = [powershell]::Create()
             try {
-                $null = $ps.AddScript("Import-Module '$ModulePath'; Invoke-LocalLlm 'stop me $marker' -Model ai/smollm2 -Stream:`$$Stream")
+                $null = $ps.AddScript("Import-Module '$ModulePath'; Invoke-LocalLlm 'stop me $marker' -Model ai/smollm2 -Transport Cli -Stream:`$$Stream")
                 $output = [Management.Automation.PSDataCollection[psobject]]::new()
                 $null = $ps.BeginInvoke([Management.Automation.PSDataCollection[psobject]]::new(), $output)
                 Wait-Until { (Get-StandInStats $standIn).activeStreams -ge 1 } 30 | Should -BeTrue
@@ -585,7 +606,7 @@ Invoke-LocalLlm 'stream redirected' -Model ai/smollm2 -Stream -Transport Http
             $padded = "  `n padded prompt `t`n "
             $null = Invoke-LocalLlm $padded -Model ai/smollm2 -Transport Http
             (LastRequest).messages[-1].content | Should -BeExactly $padded
-            $null = Invoke-LocalLlm $padded -Model ai/smollm2
+            $null = Invoke-LocalLlm $padded -Model ai/smollm2 -Transport Cli
             (LastRequest).messages[-1].content | Should -BeExactly 'padded prompt'
         }
         It 'delivers a prompt too long for a command line unchanged over the CLI' {

@@ -61,7 +61,7 @@ Describe 'Model cmdlets without Docker, against a real registry' -Tag Registry -
         $err[0].FullyQualifiedErrorId | Should -BeLike 'RegistryUnreachable,*'
         $err[0].Exception.Message | Should -BeLike "'127.0.0.1:$port/ai/tiny:latest' cannot be installed: Docker Model Runner is not available here (the docker command was not found) and the registry 127.0.0.1:$port could not be reached (*)."
         { Install-LocalModel "$RegHost/ai/tiny" -Source DockerModelRunner } | Should -Throw -ErrorId 'DockerNotInstalled,*'
-        { Get-LocalModel } | Should -Throw '*No model store on disk holds a model either*'
+        { Get-LocalModel } | Should -Throw 'No local model was found: Docker Model Runner is not available here (the docker command was not found) and no model store on disk holds a model. *'
     }
 
     It 'honours -WhatIf, does not download twice, and takes names from the pipeline by value and property name' {

@@ -102,7 +102,7 @@ Describe 'Reliability (fault injection)' -Tag Reliability {
         It 'kills a hung run at -TimeoutSec and says so with a Timeout error' {
             Set-StandInConfig $standIn @{ fault = 'hang' } | Out-Null
             $clock = [System.Diagnostics.Stopwatch]::StartNew()
-            { Invoke-LocalLlm 'this will hang' -Model ai/smollm2 -TimeoutSec 2 } | Should -Throw -ErrorId 'Timeout,*'
+            { Invoke-LocalLlm 'this will hang' -Model ai/smollm2 -Transport Cli -TimeoutSec 2 } | Should -Throw -ErrorId 'Timeout,*'
             $clock.Elapsed.TotalSeconds | Should -BeGreaterOrEqual 1.9
             $clock.Elapsed.TotalSeconds | Should -BeLessThan 6
             Wait-NoStandInChild | Should -BeNullOrEmpty
@@ -119,7 +119,7 @@ Describe 'Reliability (fault injection)' -Tag Reliability {
             Set-StandInConfig $standIn @{ fault = 'hang' } | Out-Null
             $ps = [powershell]::Create()
             try {
-                $null = $ps.AddScript("Import-Module '$ModulePath'; Invoke-LocalLlm 'stop me' -Model ai/smollm2")
+                $null = $ps.AddScript("Import-Module '$ModulePath'; Invoke-LocalLlm 'stop me' -Model ai/smollm2 -Transport Cli")
                 $null = $ps.BeginInvoke()
                 Wait-Until { (Get-StandInStats $standIn).chatRequests -ge 1 } 20 | Should -BeTrue
                 @(Get-StandInChild).Count | Should -BeGreaterThan 0 -Because 'docker and the plugin are running'
@@ -174,20 +174,20 @@ Describe 'Reliability (fault injection)' -Tag Reliability {
             for ($i = 0; $i -lt 200; $i++) {
                 switch ($i % 8) {
                     0 { @(Get-LocalModel).Count | Should -Be 2 }
-                    1 { (Invoke-LocalLlm "mixed call $i" -Model ai/smollm2).Text | Should -BeExactly (Get-Echo "mixed call $i") }
+                    1 { (Invoke-LocalLlm "mixed call $i" -Model ai/smollm2 -Transport Cli).Text | Should -BeExactly (Get-Echo "mixed call $i") }
                     2 {
-                        $first = Invoke-LocalLlm "mixed call $i" -Model ai/smollm2 -Stream | Select-Object -First 1
+                        $first = Invoke-LocalLlm "mixed call $i" -Model ai/smollm2 -Transport Cli -Stream | Select-Object -First 1
                         $first | Should -Not -BeNullOrEmpty
                         (Get-Echo "mixed call $i").StartsWith($first) | Should -BeTrue
                     }
-                    3 { try { Invoke-LocalLlm 'x' -Model ai/gemma3 } catch { $failures++; $_.FullyQualifiedErrorId | Should -BeLike 'ModelNotFound,*' } }
+                    3 { try { Invoke-LocalLlm 'x' -Model ai/gemma3 -Transport Cli } catch { $failures++; $_.FullyQualifiedErrorId | Should -BeLike 'ModelNotFound,*' } }
                     4 {
                         Set-StandInConfig $standIn @{ fault = 'oom'; faultCount = 1 } | Out-Null
-                        try { Invoke-LocalLlm 'x' -Model ai/smollm2 } catch { $failures++; $_.FullyQualifiedErrorId | Should -BeLike 'OutOfMemory,*' }
+                        try { Invoke-LocalLlm 'x' -Model ai/smollm2 -Transport Cli } catch { $failures++; $_.FullyQualifiedErrorId | Should -BeLike 'OutOfMemory,*' }
                     }
                     5 {
                         Set-StandInConfig $standIn @{ fault = 'crash-mid-stream'; faultCount = 1 } | Out-Null
-                        try { Invoke-LocalLlm 'crash in the middle' -Model ai/smollm2 } catch { $failures++; $_.FullyQualifiedErrorId | Should -BeLike 'StreamInterrupted,*' }
+                        try { Invoke-LocalLlm 'crash in the middle' -Model ai/smollm2 -Transport Cli } catch { $failures++; $_.FullyQualifiedErrorId | Should -BeLike 'StreamInterrupted,*' }
                     }
                     6 {
                         Set-StandInConfig $standIn @{ fault = 'not-running'; faultCount = 1 } | Out-Null
@@ -196,7 +196,7 @@ Describe 'Reliability (fault injection)' -Tag Reliability {
                     7 {
                         if ($i % 40 -eq 7) {
                             Set-StandInConfig $standIn @{ fault = 'hang'; faultCount = 1 } | Out-Null
-                            try { Invoke-LocalLlm 'x' -Model ai/smollm2 -TimeoutSec 1 } catch { $failures++; $_.FullyQualifiedErrorId | Should -BeLike 'Timeout,*' }
+                            try { Invoke-LocalLlm 'x' -Model ai/smollm2 -Transport Cli -TimeoutSec 1 } catch { $failures++; $_.FullyQualifiedErrorId | Should -BeLike 'Timeout,*' }
                             # On a busy machine the second can end before docker and the plugin have even asked the
                             # runner: the fault is then still armed and would hang the next call, which has no time-out.
                             Set-StandInConfig $standIn @{ fault = 'none' } | Out-Null
@@ -432,7 +432,7 @@ Describe 'Reliability (fault injection)' -Tag Reliability {
             $saved = $env:PATH
             $env:PATH = Join-Path $TestDrive 'empty'
             try {
-                { Invoke-LocalLlm 'hi' -Model ai/smollm2 } | Should -Throw -ErrorId 'DockerNotInstalled,*'
+                { Invoke-LocalLlm 'hi' -Model ai/smollm2 -Transport Cli } | Should -Throw -ErrorId 'DockerNotInstalled,*'
                 { Get-LocalModel } | Should -Throw -ErrorId 'DockerNotInstalled,*'
                 (Get-LocalModelRunner).DockerInstalled | Should -BeFalse
             }
@@ -443,7 +443,7 @@ Describe 'Reliability (fault injection)' -Tag Reliability {
             $saved = $env:DOCKER_CONFIG
             $env:DOCKER_CONFIG = Join-Path $TestDrive 'no-plugins'
             try {
-                { Invoke-LocalLlm 'hi' -Model ai/smollm2 } | Should -Throw -ErrorId 'PluginMissing,*'
+                { Invoke-LocalLlm 'hi' -Model ai/smollm2 -Transport Cli } | Should -Throw -ErrorId 'PluginMissing,*'
                 { Install-LocalModel ai/gemma3 -Source DockerModelRunner } | Should -Throw -ErrorId 'PluginMissing,*'
                 # Auto turns to the registry when there is no runner; a closed port keeps this test off the network.
                 $closed = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0); $closed.Start(); $port = $closed.LocalEndpoint.Port; $closed.Stop()

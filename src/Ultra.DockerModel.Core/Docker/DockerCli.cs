@@ -47,6 +47,10 @@ namespace Ultra.DockerModel
 
         public string Executable { get; }
 
+        /// <summary>A variable as docker's children see it: this client's own setting, else the process's.</summary>
+        public string? GetEnvironmentVariable(string name) =>
+            _environment.TryGetValue(name, out var value) ? value : Environment.GetEnvironmentVariable(name);
+
         /// <summary>Set once this client's <c>docker model run</c> rejected <c>--color</c> (a CLI older than 2025-09).</summary>
         internal bool RunRejectsColorFlag { get; set; }
 

@@ -129,6 +129,28 @@ namespace Ultra.DockerModel
             };
         }
 
+        /// <summary>
+        /// <c>docker model status --json</c> alone (one process, where <see cref="GetStatusAsync"/> also asks for versions):
+        /// whether the runner runs, its kind and the endpoint this host reaches it at. Throws what stops docker answering.
+        /// </summary>
+        public async Task<(bool Running, string? Kind, string? EndpointHost)> GetEndpointStatusAsync(CancellationToken cancellationToken)
+        {
+            using var probe = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            probe.CancelAfter(StatusTimeout);
+            var (status, error) = await TryRunAsync(new[] { "model", "status", "--json" }, probe.Token, cancellationToken).ConfigureAwait(false);
+            if (error != null) throw error;
+            if (status!.ExitCode != 0) throw DockerErrorClassifier.Classify(status.StandardError, status.ExitCode);
+            try
+            {
+                var s = DockerModelJson.ParseStatus(status.StandardOutput);
+                return (s.Running, s.Kind, s.EndpointHost);
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                throw new RunnerUnreachableException($"'docker model status --json' did not print a status ({e.Message}).", status.StandardOutput);
+            }
+        }
+
         private static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(20);
 
         private async Task<(CliResult? Result, DockerModelException? Error)> TryRunAsync(string[] args, CancellationToken probe, CancellationToken user)

@@ -51,15 +51,28 @@ namespace Ultra.DockerModel
     public sealed class NoModelSourceException : DockerModelException
     {
         public NoModelSourceException(string model, DockerModelException runner, RegistryUnreachableException registry) : base(ErrorKind.RegistryUnreachable,
-            $"'{model}' cannot be installed: Docker Model Runner is not available here ({RunnerReason(runner.Kind)}) and the registry {registry.Registry} could not be reached ({registry.RawError?.TrimEnd('.')}).",
+            $"'{model}' cannot be installed: Docker Model Runner is not available here ({RunnerAbsence.Reason(runner.Kind)}) and the registry {registry.Registry} could not be reached ({registry.RawError?.TrimEnd('.')}).",
             registry.RawError, registry) { Model = model; }
+    }
 
-        private static string RunnerReason(ErrorKind kind) => kind switch
+    /// <summary>Why Docker Model Runner is not there, in a few words for a sentence that says more.</summary>
+    internal static class RunnerAbsence
+    {
+        public static string Reason(ErrorKind kind) => kind switch
         {
             ErrorKind.DockerNotInstalled => "the docker command was not found",
             ErrorKind.PluginMissing => "the docker model plugin is not installed",
             ErrorKind.RunnerNotRunning => "it is not running",
             _ => "it could not be reached",
         };
+
+        /// <summary>
+        /// A listing found no model anywhere and no runner: one sentence says both, then the runner's own advice. Same
+        /// kind as the runner's error, so scripts that test for it still do.
+        /// </summary>
+        public static DockerModelException NothingListed(DockerModelException runner) => new(runner.Kind,
+            $"No local model was found: Docker Model Runner is not available here ({Reason(runner.Kind)}) and no model store on disk holds a model. " +
+            runner.Message + " Without Docker, 'Install-LocalModel <name> -Source Registry' pulls a model straight from its registry.",
+            runner.RawError, runner);
     }
 }

@@ -13,9 +13,16 @@ namespace Ultra.DockerModel.Routing
     /// </summary>
     public class ChatClientFactory
     {
-        public ChatClientFactory(DockerModelClient docker) => Docker = docker;
+        /// <param name="endpoint">Where the runner's HTTP API is (the session's, so it is looked up once); a new one when null.</param>
+        public ChatClientFactory(DockerModelClient docker, RunnerEndpoint? endpoint = null)
+        {
+            Docker = docker;
+            Endpoint = endpoint ?? new RunnerEndpoint(docker);
+        }
 
         public DockerModelClient Docker { get; }
+
+        public RunnerEndpoint Endpoint { get; }
 
         public virtual async Task<IChatClient> CreateAsync(LlmProvider provider, IReadOnlyList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
         {
@@ -30,11 +37,21 @@ namespace Ultra.DockerModel.Routing
                     $"-Transport Cli cannot carry {ChatRequest.CliCannotCarry}: the docker CLI has no way to pass them. Use -Transport Http.");
             // The CLI refuses (InvalidInvocation) a prompt it would rewrite; Auto sends such a prompt over HTTP instead.
             string? cliProblem = plain ? CliPrompt.Problem(messages[0].Text) : null;
-            if (provider.Transport == LlmTransport.Cli || (provider.Transport == LlmTransport.Auto && plain && cliProblem is null))
-                return new DockerCliChatClient(Docker.Cli, model);
-
-            string endpoint = provider.Endpoint ?? await RunnerEndpoint.ResolveAsync(Docker, cancellationToken, cliProblem).ConfigureAwait(false);
-            return new OpenAIChatClient(endpoint, model, null, isDockerModelRunner: true, providerName: provider.Name);
+            if (provider.Transport == LlmTransport.Cli) return new DockerCliChatClient(Docker.Cli, model);
+            bool cliCan = plain && cliProblem is null;
+            string? url = provider.Endpoint;
+            if (provider.Transport == LlmTransport.Auto && cliCan)
+            {
+                // The fastest transport that can carry the call: HTTP (no process start) when the runner's API is known to
+                // be there, else the CLI.
+                url ??= await Endpoint.FindAsync(cancellationToken).ConfigureAwait(false);
+                if (url is null) return new DockerCliChatClient(Docker.Cli, model);
+            }
+            url ??= await Endpoint.ResolveAsync(cancellationToken, cliProblem).ConfigureAwait(false);
+            var http = new OpenAIChatClient(url, model, null, isDockerModelRunner: true, providerName: provider.Name);
+            if (provider.Endpoint != null) return http;
+            return new ReportedEndpointClient(http, Endpoint, url,
+                provider.Transport == LlmTransport.Auto && cliCan ? () => new DockerCliChatClient(Docker.Cli, model) : null);
         }
 
         /// <summary>
@@ -52,7 +69,7 @@ namespace Ultra.DockerModel.Routing
             const string why = "The docker CLI has no embeddings command.";
             if (provider.Transport == LlmTransport.Cli)
                 throw new DockerModelException(ErrorKind.InvalidInvocation, why + " -Transport Cli cannot carry embeddings: use -Transport Http or Auto.");
-            string endpoint = provider.Endpoint ?? await RunnerEndpoint.ResolveAsync(Docker, cancellationToken, why).ConfigureAwait(false);
+            string endpoint = provider.Endpoint ?? await Endpoint.ResolveAsync(cancellationToken, why).ConfigureAwait(false);
             return new OpenAIEmbeddingClient(endpoint, model, null, isDockerModelRunner: true);
         }
 

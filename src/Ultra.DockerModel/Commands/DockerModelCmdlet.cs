@@ -71,9 +71,7 @@ namespace Ultra.DockerModel.Commands
             if (listing.RunnerError is DockerModelException runner)
             {
                 if (listing.Models.Count == 0 && listing.StoreErrors.Count == 0)
-                    ThrowTerminatingError(ToErrorRecord(new DockerModelException(runner.Kind,
-                        runner.Message + " No model store on disk holds a model either; 'Install-LocalModel <name> -Source Registry' pulls one without Docker.",
-                        runner.RawError, runner), null));
+                    ThrowTerminatingError(ToErrorRecord(RunnerAbsence.NothingListed(runner), null));
                 WriteVerbose("Docker Model Runner's models are not listed: " + runner.Message);
             }
             return listing.Models;

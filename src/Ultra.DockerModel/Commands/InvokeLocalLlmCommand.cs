@@ -203,7 +203,7 @@ namespace Ultra.DockerModel.Commands
                 MyInvocation.PipelinePosition, MyInvocation.PipelineLength);
             var cache = CachedRoute.Applies(Cache, settings.ResponseCache, request.Temperature, seeded: request.Seed != null)
                 ? new CachedRoute(ResponseCache.FromSettings(settings), ModelDigests.Of(settings)) : null;
-            var router = new LlmRouter(new ChatClientFactory(Docker), ModuleState.Cooldown); // this runspace's, read on its thread
+            var router = new LlmRouter(ModuleState.ChatClients(), ModuleState.Cooldown); // this runspace's, read on its thread
             Observer? observer = null;
             try
             {

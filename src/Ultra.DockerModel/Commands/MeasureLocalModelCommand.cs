@@ -93,7 +93,7 @@ namespace Ultra.DockerModel.Commands
                 ThrowTerminatingError(ToErrorRecord(e, Provider));
                 return;
             }
-            var measurer = new ModelMeasurer(new LlmRouter(new ChatClientFactory(Docker), ModuleState.Cooldown), new ModelMemory(Docker));
+            var measurer = new ModelMeasurer(new LlmRouter(ModuleState.ChatClients(), ModuleState.Cooldown), new ModelMemory(Docker));
             var results = new List<ModelMeasurement>();
             const string activity = "Measuring models";
             for (int i = 0; i < targets.Count; i++)

@@ -7,15 +7,23 @@ using Ultra.DockerModel.Stores;
 namespace Ultra.DockerModel.Commands
 {
     /// <summary>
-    /// What lives across calls: the docker adapter (the environment is read at each child start), and per runspace the
-    /// providers found unavailable (so parallel runspaces never share, nor race on, each other's cool-downs).
+    /// What lives across calls: the docker adapter (the environment is read at each child start), where the runner's HTTP
+    /// API is (one thread-safe cache for the session: it describes the process's environment, which every runspace
+    /// shares), and per runspace the providers found unavailable (so parallel runspaces never share, nor race on, each
+    /// other's cool-downs).
     /// </summary>
     public static class ModuleState
     {
         private static readonly Lazy<DockerModelClient> LazyClient = new(() => new DockerModelClient());
+        private static readonly Lazy<RunnerEndpoint> LazyEndpoint = new(() => new RunnerEndpoint(LazyClient.Value));
         private static readonly ConditionalWeakTable<Runspace, ProviderCooldown> Cooldowns = new();
 
         internal static DockerModelClient Docker => LazyClient.Value;
+
+        internal static RunnerEndpoint Endpoint => LazyEndpoint.Value;
+
+        /// <summary>The clients a call's providers get, sharing the session's endpoint (looked up once, not per call).</summary>
+        internal static ChatClientFactory ChatClients() => new(Docker, Endpoint);
 
         /// <summary>Every local model (runner and stores on disk); made for each use, as the store folders follow the environment and settings.</summary>
         internal static LocalModelCatalog Catalog() => new(Docker, ModelStores.Open());

@@ -19,7 +19,9 @@ public sealed class PluginContext
     public StandInConfig Config { get; }
     public bool Legacy => Config.CliVersion == "legacy";
     public bool ManualHost { get; }
-    public string EngineKind => ManualHost ? "Docker Engine (Manual Install)" : "Docker Engine";
+    /// <summary>The kind status reports: STANDIN_ENGINE_KIND (e.g. "Docker Desktop") can stand in for the setups a test cannot have.</summary>
+    public string EngineKind => ManualHost ? "Docker Engine (Manual Install)"
+        : Environment.GetEnvironmentVariable("STANDIN_ENGINE_KIND") is { Length: > 0 } kind ? kind : "Docker Engine";
 
     /// <summary>Cancelled when the docker CLI closes the plugin socket (the CLI got a signal or died).</summary>
     public CancellationToken CliGone { get; }
@@ -32,7 +34,11 @@ public sealed class PluginContext
         var host = Environment.GetEnvironmentVariable("MODEL_RUNNER_HOST");
         ManualHost = !string.IsNullOrEmpty(host);
         if (ManualHost && !host!.Contains("://", StringComparison.Ordinal)) host = "http://" + host;
-        Client = new RunnerClient(ManualHost ? host! : "http://localhost:12434");
+        // Docker Engine's runner listens on localhost:12434; a test cannot take that port, so STANDIN_ENGINE_URL stands
+        // for it: the plugin then behaves as on Docker Engine (kind, endpointHost) without MODEL_RUNNER_HOST, or as on
+        // Docker Desktop with STANDIN_ENGINE_KIND=Docker Desktop (talking to that URL as the real one talks to the socket).
+        var engine = Environment.GetEnvironmentVariable("STANDIN_ENGINE_URL");
+        Client = new RunnerClient(ManualHost ? host! : string.IsNullOrEmpty(engine) ? "http://localhost:12434" : engine);
         Config = FetchConfig(Client);
     }
 

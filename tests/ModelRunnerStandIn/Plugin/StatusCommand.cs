@@ -59,7 +59,7 @@ public static class StatusCommand
             JObject json = ctx.Legacy
                 ? J.O(("running", J.B(running)), ("backends", (JNode?)backends ?? JNull.Instance), ("endpoint", J.S(endpoint)))
                 : J.O(("running", J.B(running)), ("backends", (JNode?)backends ?? JNull.Instance), ("kind", J.S(ctx.EngineKind)),
-                    ("endpoint", J.S(endpoint)), ("endpointHost", J.S(endpoint)));
+                    ("endpoint", J.S(endpoint)), ("endpointHost", J.S(ctx.EngineKind == "Docker Desktop" ? DesktopEndpointHost : endpoint)));
             ctx.Out.Write([.. JsonOut.Compact(json), (byte)'\n']);
             return;
         }
@@ -83,6 +83,9 @@ public static class StatusCommand
             .Select(r => r.Row);
         ctx.Out.Write(TextTable.Render(["BACKEND", "STATUS", "DETAILS"], rows));
     }
+
+    // Docker Desktop reports its API relative to the Docker socket (reference 2.5), not a TCP URL.
+    private const string DesktopEndpointHost = "http://localhost/exp/vDD4.40/v1/";
 
     private static readonly string[] Kinds = ["Running", "Error", "Not Installed", "Installing"];
 

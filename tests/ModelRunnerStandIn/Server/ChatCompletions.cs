@@ -15,6 +15,7 @@ public sealed class ChatCompletions(ServerState state)
     public async Task HandleAsync(HttpExchange ex)
     {
         Interlocked.Increment(ref state.Stats.ChatRequests);
+        state.Stats.NoteChatConnection(ex.Connection);
         var req = ex.Request;
         state.Record(req.Body);
         if (req.Body.Length > MaxBodyBytes) { await ex.SendTextAsync(400, "request too large"); return; }

@@ -18,7 +18,11 @@ public sealed class EnginesApi(ServerState state)
 
     public Task VersionAsync(HttpExchange ex) => ex.SendJsonAsync(200, J.O(("version", J.S(RunnerVersion))));
 
-    public Task StatusAsync(HttpExchange ex) => ex.SendJsonAsync(200, BackendStatus);
+    public Task StatusAsync(HttpExchange ex)
+    {
+        Interlocked.Increment(ref state.Stats.StatusRequests); // one per `docker model status`
+        return ex.SendJsonAsync(200, BackendStatus);
+    }
 
     public Task PsAsync(HttpExchange ex)
     {

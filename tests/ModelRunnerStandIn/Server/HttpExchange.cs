@@ -24,6 +24,8 @@ public sealed class HttpRequest
 public sealed class HttpExchange(HttpRequest request, NetworkStream stream, Socket socket)
 {
     public HttpRequest Request { get; } = request;
+    /// <summary>The connection this request came on (for counting connections a client reused).</summary>
+    public object Connection { get; } = socket;
     public bool HeadersSent { get; private set; }
     public bool Closed { get; private set; }
     private bool _chunked;

@@ -4,7 +4,19 @@ namespace ModelRunnerStandIn.Server;
 
 public sealed class ServerStats
 {
-    public long Requests, ChatRequests, ActiveStreams, CompletedStreams, AbortedStreams, OpenConnections, Pulls;
+    public long Requests, ChatRequests, ActiveStreams, CompletedStreams, AbortedStreams, OpenConnections, Pulls, StatusRequests;
+    // The connections that carried a chat request: fewer than the chat requests when a client keeps its connection.
+    private readonly HashSet<object> _chatConnections = new(ReferenceEqualityComparer.Instance);
+
+    public void NoteChatConnection(object connection)
+    {
+        lock (_chatConnections) _chatConnections.Add(connection);
+    }
+
+    private int ChatConnections
+    {
+        get { lock (_chatConnections) return _chatConnections.Count; }
+    }
 
     public JObject ToJson() => J.O(
         ("requests", J.N(Interlocked.Read(ref Requests))),
@@ -13,7 +25,9 @@ public sealed class ServerStats
         ("completedStreams", J.N(Interlocked.Read(ref CompletedStreams))),
         ("abortedStreams", J.N(Interlocked.Read(ref AbortedStreams))),
         ("openConnections", J.N(Interlocked.Read(ref OpenConnections))),
-        ("pulls", J.N(Interlocked.Read(ref Pulls))));
+        ("pulls", J.N(Interlocked.Read(ref Pulls))),
+        ("statusRequests", J.N(Interlocked.Read(ref StatusRequests))),
+        ("chatConnections", J.N(ChatConnections)));
 
     public void Reset()
     {
@@ -23,6 +37,8 @@ public sealed class ServerStats
         Interlocked.Exchange(ref CompletedStreams, 0);
         Interlocked.Exchange(ref AbortedStreams, 0);
         Interlocked.Exchange(ref Pulls, 0);
+        Interlocked.Exchange(ref StatusRequests, 0);
+        lock (_chatConnections) _chatConnections.Clear();
     }
 }
 

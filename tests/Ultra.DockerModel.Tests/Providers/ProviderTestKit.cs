@@ -28,6 +28,18 @@ internal static class ProviderTestKit
 
     public static List<ChatMessage> User(string prompt) => [new ChatMessage(ChatRole.User, prompt)];
 
+    /// <summary>Whether something on this machine accepts connections on 127.0.0.1:<paramref name="port"/>.</summary>
+    public static bool PortOpen(int port)
+    {
+        try
+        {
+            using var client = new System.Net.Sockets.TcpClient();
+            return client.ConnectAsync(System.Net.IPAddress.Loopback, port).Wait(TimeSpan.FromSeconds(1));
+        }
+        catch (AggregateException) { return false; }
+        catch (System.Net.Sockets.SocketException) { return false; }
+    }
+
     public sealed record Timed(ChatResponseUpdate Update, TimeSpan At);
 
     /// <summary>Reads the whole stream, noting when each update arrived.</summary>

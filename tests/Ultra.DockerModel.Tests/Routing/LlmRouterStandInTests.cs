@@ -53,6 +53,14 @@ public sealed class LlmRouterStandInTests
     /// <summary>An OpenAI-compatible provider on the "local" stand-in's HTTP API (for the HTTP faults).</summary>
     private LlmProvider LocalHttp(string model = "ai/smollm2") => Chain.OpenAI(_localName, _local.Url + "/engines/v1", model);
 
+    // The local runner over its CLI: with MODEL_RUNNER_HOST set, -Transport Auto would take its HTTP API instead.
+    private LlmProvider LocalCli()
+    {
+        var local = Chain.Dmr(_localName);
+        local.Transport = LlmTransport.Cli;
+        return local;
+    }
+
     private Task<LlmResponse> Run(params LlmProvider[] chain) => Run(Chain.Prompt(), null, chain);
 
     private Task<LlmResponse> Run(LlmRequest request, ChatClientFactory? factory, params LlmProvider[] chain) =>
@@ -92,7 +100,7 @@ public sealed class LlmRouterStandInTests
     [Fact]
     public async Task A_missing_docker_falls_back()
     {
-        var r = await Run(Chain.Prompt(), Factory(LocalEnvironment, "udm-no-such-docker"), Chain.Dmr(_localName), Backup);
+        var r = await Run(Chain.Prompt(), Factory(LocalEnvironment, "udm-no-such-docker"), LocalCli(), Backup);
         AssertAnsweredByBackup(r, "DockerNotInstalled");
     }
 
@@ -104,7 +112,7 @@ public sealed class LlmRouterStandInTests
         try
         {
             var env = new Dictionary<string, string?> { ["DOCKER_CONFIG"] = empty, ["MODEL_RUNNER_HOST"] = _local.Url };
-            var r = await Run(Chain.Prompt(), Factory(env), Chain.Dmr(_localName), Backup);
+            var r = await Run(Chain.Prompt(), Factory(env), LocalCli(), Backup);
             AssertAnsweredByBackup(r, "PluginMissing");
         }
         finally
@@ -138,7 +146,7 @@ public sealed class LlmRouterStandInTests
     {
         _local.Reset(installed: Array.Empty<string>());
         _local.Configure(new { pullStepDelayMs = 1500 }); // a download that takes a while, as a real one does
-        var r = await Run(Chain.Dmr(_localName), Backup);
+        var r = await Run(LocalCli(), Backup);
         AssertAnsweredByBackup(r, "ModelNotFound");
         Assert.Contains("Install-LocalModel ai/smollm2", r.Attempts[0].Error);
         await Task.Delay(2000); // past the next progress step: a pull still going would have written it and gone on
@@ -193,7 +201,7 @@ public sealed class LlmRouterStandInTests
     public async Task The_runner_failing_behind_the_CLI_is_retried_then_falls_back(string fault, string errorId)
     {
         _local.Configure(new { fault });
-        var r = await Run(Chain.Prompt(maxRetries: 1, retryDelayMs: 10), null, Chain.Dmr(_localName), Backup);
+        var r = await Run(Chain.Prompt(maxRetries: 1, retryDelayMs: 10), null, LocalCli(), Backup);
         AssertAnsweredByBackup(r, errorId);
         Assert.Equal(new[] { errorId, errorId, null }, r.Attempts.Select(a => a.ErrorId));
     }
@@ -211,7 +219,7 @@ public sealed class LlmRouterStandInTests
     public async Task A_hanging_runner_behind_the_CLI_hits_the_providers_TimeoutSec_and_falls_back()
     {
         _local.Configure(new { fault = "hang" });
-        var local = Chain.Dmr(_localName);
+        var local = LocalCli();
         local.TimeoutSec = 2;
         var r = await Run(local, Backup);
         AssertAnsweredByBackup(r, "Timeout");
@@ -240,7 +248,7 @@ public sealed class LlmRouterStandInTests
     public async Task A_refused_key_or_a_too_long_prompt_behind_the_CLI_does_not_fall_back(string fault, string errorId)
     {
         _local.Configure(new { fault });
-        var e = await Assert.ThrowsAnyAsync<DockerModelException>(() => Run(Chain.Dmr(_localName), Backup));
+        var e = await Assert.ThrowsAnyAsync<DockerModelException>(() => Run(LocalCli(), Backup));
         Assert.Equal(errorId, e.ErrorId);
         Assert.Empty(_backup.GetRequests());
     }
@@ -273,7 +281,7 @@ public sealed class LlmRouterStandInTests
     public async Task A_CLI_answer_that_breaks_after_the_first_piece_keeps_the_partial_text_and_does_not_fall_back()
     {
         _local.Configure(new { fault = "crash-mid-stream", crashAfterPieces = 3 });
-        var e = await Assert.ThrowsAnyAsync<DockerModelException>(() => Run(Chain.Dmr(_localName), Backup));
+        var e = await Assert.ThrowsAnyAsync<DockerModelException>(() => Run(LocalCli(), Backup));
         Assert.Equal(ErrorKind.StreamInterrupted, e.Kind);
         Assert.False(string.IsNullOrEmpty(e.PartialText));
         Assert.Equal(e.PartialText, _observer.Text);

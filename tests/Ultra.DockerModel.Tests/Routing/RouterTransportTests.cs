@@ -36,13 +36,8 @@ public class RouterTransportTests(StandInFixture fixture)
         public void OnPullProgress(PullProgress progress) { lock (Pulls) Pulls.Add(progress); }
     }
 
-    // RunnerEndpoint reads MODEL_RUNNER_HOST from this process; these tests give it to the docker children only.
-    private static void SkipIfProcessHasRunnerHost() =>
-        Skip.IfNot(string.IsNullOrEmpty(Environment.GetEnvironmentVariable("MODEL_RUNNER_HOST")),
-            "MODEL_RUNNER_HOST is set in this process, so the endpoint cannot come from `docker model status`");
-
-    private static DockerModelClient DockerWithRunnerHost(StandInServer s, string runnerHost) =>
-        new(new DockerCli(environment: new Dictionary<string, string?> { ["DOCKER_CONFIG"] = s.DockerConfig, ["MODEL_RUNNER_HOST"] = runnerHost }));
+    // A docker client that finds the stand-in as on Docker Engine: the endpoint comes from `docker model status --json`.
+    private static DockerModelClient EngineDocker(StandInServer s, string kind = "Docker Engine") => new(new DockerCli(environment: s.EngineEnvironment(kind)));
 
     private static LlmRequest Ask(string prompt, string? system = null, int? maxTokens = null) => new()
     {
@@ -51,25 +46,25 @@ public class RouterTransportTests(StandInFixture fixture)
         MaxRetries = 0,
     };
 
-    [SkippableFact]
-    public async Task The_http_endpoint_comes_from_docker_model_status_when_MODEL_RUNNER_HOST_is_not_set_here()
+    [Fact]
+    public async Task The_http_endpoint_comes_from_docker_model_status_when_MODEL_RUNNER_HOST_is_not_set()
     {
-        SkipIfProcessHasRunnerHost();
         _s.Reset();
-        var router = new LlmRouter(new ChatClientFactory(DockerWithRunnerHost(_s, _s.Url)));
+        var router = new LlmRouter(new ChatClientFactory(EngineDocker(_s)));
         var r = await router.RunAsync([LlmProvider.LocalRunner("ai/smollm2")], Ask("hi", system: "short"), new Recorder(), CancellationToken.None);
         Assert.Equal(Answer("hi", "short"), r.Text);
         Assert.True(_s.GetRequests().Single().TryGetProperty("stream_options", out _)); // the HTTP client, not the CLI
+        Assert.Equal(1, _s.GetStats().GetProperty("statusRequests").GetInt64());
     }
 
     [SkippableFact]
     public async Task A_runner_whose_status_endpoint_is_socket_relative_gives_EndpointRequired_naming_the_tcp_command()
     {
-        SkipIfProcessHasRunnerHost();
+        // For a socket-relative endpoint the module tries localhost:12434: a real runner there would answer the call.
+        Skip.If(PortOpen(12434), "a runner is listening on 127.0.0.1:12434 on this machine");
         _s.Reset();
         // Docker Desktop without host TCP: the endpoint it reports is only reachable through the Docker socket.
-        var docker = DockerWithRunnerHost(_s, _s.Url + "/exp/vDD4.40");
-        var router = new LlmRouter(new ChatClientFactory(docker));
+        var router = new LlmRouter(new ChatClientFactory(EngineDocker(_s, "Docker Desktop")));
         var e = await Assert.ThrowsAsync<DockerModelException>(() =>
             router.RunAsync([LlmProvider.LocalRunner("ai/smollm2")], Ask("hi", system: "short"), new Recorder(), CancellationToken.None));
         Assert.Equal(ErrorKind.EndpointRequired, e.Kind);
@@ -84,26 +79,25 @@ public class RouterTransportTests(StandInFixture fixture)
     [SkippableFact]
     public async Task After_tcp_is_enabled_the_next_call_finds_the_endpoint()
     {
-        SkipIfProcessHasRunnerHost();
+        Skip.If(PortOpen(12434), "a runner is listening on 127.0.0.1:12434 on this machine");
         _s.Reset();
-        var cli = new DockerCli(environment: new Dictionary<string, string?> { ["DOCKER_CONFIG"] = _s.DockerConfig, ["MODEL_RUNNER_HOST"] = _s.Url + "/exp/vDD4.40" });
-        var factory = new ChatClientFactory(new DockerModelClient(cli));
+        var environment = _s.EngineEnvironment("Docker Desktop");
+        var factory = new ChatClientFactory(new DockerModelClient(new DockerCli(environment: environment)));
         var provider = LlmProvider.LocalRunner("ai/smollm2", LlmTransport.Http);
         await Assert.ThrowsAsync<DockerModelException>(() => new LlmRouter(factory).RunAsync([provider], Ask("hi"), new Recorder(), CancellationToken.None));
 
-        // The user follows the advice; a fresh docker client (as after changing the environment) now reports a TCP endpoint.
-        var fixedFactory = new ChatClientFactory(DockerWithRunnerHost(_s, _s.Url));
-        var r = await new LlmRouter(fixedFactory).RunAsync([provider], Ask("hi"), new Recorder(), CancellationToken.None);
+        // The user follows the advice (here: the runner now reports a TCP endpoint); the same session's next call finds it.
+        environment["STANDIN_ENGINE_KIND"] = "Docker Engine";
+        var r = await new LlmRouter(factory).RunAsync([provider], Ask("hi"), new Recorder(), CancellationToken.None);
         Assert.Equal(Answer("hi"), r.Text);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task A_stopped_runner_is_RunnerNotRunning_for_an_http_call_too_not_EndpointRequired()
     {
-        SkipIfProcessHasRunnerHost();
         _s.Reset();
         _s.Configure(new { fault = "not-running" });
-        var router = new LlmRouter(new ChatClientFactory(DockerWithRunnerHost(_s, _s.Url)));
+        var router = new LlmRouter(new ChatClientFactory(EngineDocker(_s)));
         var e = await Assert.ThrowsAnyAsync<DockerModelException>(() =>
             router.RunAsync([LlmProvider.LocalRunner("ai/smollm2", LlmTransport.Http)], Ask("hi"), new Recorder(), CancellationToken.None));
         Assert.Equal(ErrorKind.RunnerNotRunning, e.Kind);
@@ -113,7 +107,6 @@ public class RouterTransportTests(StandInFixture fixture)
     [SupportedOSPlatform("linux")] // Skip.IfNot below: the analyzer cannot see that it ends the test elsewhere
     public async Task Docker_Desktop_without_host_tcp_is_EndpointRequired_not_a_connection_error()
     {
-        SkipIfProcessHasRunnerHost();
         Skip.IfNot(OperatingSystem.IsLinux(), "the fake docker is a sh script (Linux only)");
         // For a socket-relative endpoint the module tries localhost:12434: a real runner there would answer the call.
         Skip.If(PortOpen(12434), "a runner is listening on 127.0.0.1:12434 on this machine");
@@ -131,7 +124,7 @@ public class RouterTransportTests(StandInFixture fixture)
                 esac
                 """.Replace("\r\n", "\n"));
             File.SetUnixFileMode(docker, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            var router = new LlmRouter(new ChatClientFactory(new DockerModelClient(new DockerCli(docker))));
+            var router = new LlmRouter(new ChatClientFactory(new DockerModelClient(new DockerCli(docker, new Dictionary<string, string?> { ["MODEL_RUNNER_HOST"] = null }))));
             var e = await Assert.ThrowsAsync<DockerModelException>(() =>
                 router.RunAsync([LlmProvider.LocalRunner("ai/smollm2")], Ask("hi", system: "short"), new Recorder(), CancellationToken.None));
             Assert.Equal(ErrorKind.EndpointRequired, e.Kind);
@@ -141,17 +134,6 @@ public class RouterTransportTests(StandInFixture fixture)
         {
             Directory.Delete(dir, recursive: true);
         }
-    }
-
-    private static bool PortOpen(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            return client.ConnectAsync(IPAddress.Loopback, port).Wait(TimeSpan.FromSeconds(1));
-        }
-        catch (AggregateException) { return false; }
-        catch (SocketException) { return false; }
     }
 
     public static TheoryData<string> SamplingOptions => new() { "TopP", "TopK", "Seed", "Stop", "FrequencyPenalty", "PresencePenalty" };
@@ -212,7 +194,7 @@ public class RouterTransportTests(StandInFixture fixture)
         _s.Configure(new { fault = "crash-mid-stream", crashAfterPieces = 3 });
         var observer = new Recorder();
         var e = await Assert.ThrowsAnyAsync<DockerModelException>(() =>
-            new LlmRouter(new ChatClientFactory(new DockerModelClient(Cli(_s)))).RunAsync([LlmProvider.LocalRunner("ai/smollm2")], Ask("hi there"), observer, CancellationToken.None));
+            new LlmRouter(new ChatClientFactory(new DockerModelClient(Cli(_s)))).RunAsync([LlmProvider.LocalRunner("ai/smollm2", LlmTransport.Cli)], Ask("hi there"), observer, CancellationToken.None));
         Assert.Equal(ErrorKind.StreamInterrupted, e.Kind);
         Assert.Equal(string.Concat(observer.Pieces), e.PartialText);
         Assert.StartsWith("You said", e.PartialText);
@@ -241,7 +223,7 @@ public class RouterTransportTests(StandInFixture fixture)
         var request = new LlmRequest { Messages = [new LlmMessage("user", "hang " + marker)], Timeout = TimeSpan.FromSeconds(3) };
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var e = await Assert.ThrowsAnyAsync<DockerModelException>(() =>
-            new LlmRouter(new ChatClientFactory(new DockerModelClient(Cli(_s)))).RunAsync([LlmProvider.LocalRunner("ai/smollm2")], request, new Recorder(), CancellationToken.None));
+            new LlmRouter(new ChatClientFactory(new DockerModelClient(Cli(_s)))).RunAsync([LlmProvider.LocalRunner("ai/smollm2", LlmTransport.Cli)], request, new Recorder(), CancellationToken.None));
         Assert.Equal(ErrorKind.Timeout, e.Kind);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed.TotalSeconds:0.0} s");
         Assert.Empty(WaitForNoProcess(marker, TimeSpan.FromSeconds(5)));

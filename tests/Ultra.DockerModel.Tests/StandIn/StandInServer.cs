@@ -31,6 +31,19 @@ public sealed class StandInServer : IDisposable
     /// <summary>DOCKER_CONFIG and MODEL_RUNNER_HOST, for child processes.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; }
 
+    /// <summary>
+    /// DOCKER_CONFIG and STANDIN_ENGINE_URL, with MODEL_RUNNER_HOST removed: the plugin acts as on Docker Engine (or,
+    /// with <paramref name="kind"/> "Docker Desktop", as on Docker Desktop without host TCP), and the runner's endpoint
+    /// has to be found through <c>docker model status --json</c>.
+    /// </summary>
+    public Dictionary<string, string?> EngineEnvironment(string kind = "Docker Engine") => new()
+    {
+        ["DOCKER_CONFIG"] = DockerConfig,
+        ["MODEL_RUNNER_HOST"] = null,
+        ["STANDIN_ENGINE_URL"] = Url,
+        ["STANDIN_ENGINE_KIND"] = kind,
+    };
+
     private StandInServer(Process process, string url, int port, string dockerConfig, string dll)
     {
         _process = process;
@@ -181,7 +194,7 @@ public sealed class StandInServer : IDisposable
     /// <summary>"Re-pushes" a catalog tag: the registry holds a new artifact (a new digest) for it now; returns the new id.</summary>
     public string Repush(string tag) => Send(HttpMethod.Post, "/_standin/repush", JsonSerializer.Serialize(new { tag })).GetProperty("id").GetString()!;
 
-    /// <summary>Counters: requests, chatRequests, activeStreams, completedStreams, abortedStreams, openConnections, pulls.</summary>
+    /// <summary>Counters: requests, chatRequests, activeStreams, completedStreams, abortedStreams, openConnections, pulls, statusRequests, chatConnections.</summary>
     public JsonElement GetStats() => Send(HttpMethod.Get, "/_standin/stats", null);
 
     private JsonElement Send(HttpMethod method, string path, string? body)
