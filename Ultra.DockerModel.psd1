@@ -18,6 +18,8 @@
         'Get-LocalModelConfiguration'
         'Set-LocalModelConfiguration'
         'Measure-LocalModel'
+        'Update-LocalModel'
+        'Get-LocalModelStorage'
         'Get-LocalModelRunner'
         'Test-LocalModelRunner'
         'Invoke-LocalLlm'

@@ -162,6 +162,13 @@ function Get-StandInRequests {
     foreach ($r in @($requests)) { $r }
 }
 
+function Publish-StandInTag {
+    <# .SYNOPSIS "Re-pushes" a catalog tag: the registry now holds a new artifact (new digest) for it; returns the new id. #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory, Position = 0)] [psobject] $StandIn, [Parameter(Mandatory, Position = 1)] [string] $Tag)
+    (Invoke-RestMethod -Method Post -Uri "$($StandIn.Url)/_standin/repush" -Body (ConvertTo-Json @{ tag = $Tag } -Compress) -ContentType 'application/json').id
+}
+
 function Get-StandInStats {
     <# .SYNOPSIS Counters: requests, chatRequests, activeStreams, completedStreams, abortedStreams, openConnections, pulls, statusRequests, chatConnections. #>
     [CmdletBinding()]
@@ -185,5 +192,5 @@ function Stop-StandIn {
     }
 }
 
-Export-ModuleMember -Function Get-StandInDll, Start-StandIn, Install-StandInPlugin, Enable-StandIn, Disable-StandIn,
+Export-ModuleMember -Function Get-StandInDll, Start-StandIn, Publish-StandInTag, Install-StandInPlugin, Enable-StandIn, Disable-StandIn,
     Set-StandInConfig, Get-StandInConfig, Reset-StandIn, Get-StandInRequests, Get-StandInStats, Stop-StandIn

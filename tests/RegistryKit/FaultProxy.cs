@@ -15,6 +15,7 @@ public sealed class FaultProxy : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private long _cutAfter = -1;
     private long _downstream;
+    private long _pauseAt = -1;
 
     public FaultProxy(int targetPort)
     {
@@ -35,6 +36,11 @@ public sealed class FaultProxy : IDisposable
 
     /// <summary>Limits what reaches clients (0: no limit).</summary>
     public long BytesPerSecond { get; set; }
+
+    /// <summary>Lets about <paramref name="bytes"/> more reach clients, then holds the rest back until <see cref="Resume"/>: a download under way and not done.</summary>
+    public void PauseAfter(long bytes) => Interlocked.Exchange(ref _pauseAt, Downstream + bytes);
+
+    public void Resume() => Interlocked.Exchange(ref _pauseAt, -1);
 
     /// <summary>Cuts the connection that carries the <paramref name="bytes"/>-th byte from now, once.</summary>
     public void CutAfter(long bytes) => Interlocked.Exchange(ref _cutAfter, Downstream + bytes);
@@ -77,6 +83,7 @@ public sealed class FaultProxy : IDisposable
             if (n == 0) return;
             if (downstream)
             {
+                while (Interlocked.Read(ref _pauseAt) is long at && at >= 0 && Downstream >= at) await Task.Delay(10, both.Token);
                 long cut = Interlocked.Read(ref _cutAfter);
                 long before = Interlocked.Add(ref _downstream, n) - n;
                 if (cut >= 0 && before + n >= cut && Interlocked.CompareExchange(ref _cutAfter, -1, cut) == cut)

@@ -8,7 +8,7 @@ Describe 'Model lifecycle against the stand-in' {
 
         # Starts an answer that streams slowly, so the model is in use until the returned PowerShell is stopped.
         function Start-BusyAnswer {
-            Set-StandInConfig $standIn @{ tokenDelayMs = 200; answerBytes = 20000 } | Out-Null
+            Set-StandInConfig $standIn @{ tokenDelayMs = 500; answerBytes = 100000 } | Out-Null # busy until stopped
             $ps = [powershell]::Create()
             $null = $ps.AddScript("Import-Module '$ModulePath'; Invoke-LocalLlm 'keep busy' -Model ai/smollm2 -Transport Http")
             $null = $ps.BeginInvoke()

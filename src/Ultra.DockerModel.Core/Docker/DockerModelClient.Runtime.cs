@@ -9,7 +9,7 @@ using System.Threading.Tasks;
 
 namespace Ultra.DockerModel
 {
-    // The runner's memory, configuration and disk: docker model ps, unload, configure and df.
+    // The runner's memory, configuration and disk (docker model ps, unload, configure, df), and what its registry holds (inspect --remote).
     public sealed partial class DockerModelClient
     {
         private static readonly Regex Unloaded = new(@"^(?:Unloaded|Stopped) (\d+) model\(s\)\.", RegexOptions.Multiline | RegexOptions.CultureInvariant);
@@ -87,6 +87,17 @@ namespace Ultra.DockerModel
                 else if (Cell(row, "TYPE") == "Inference engine") engine = size;
             }
             return (models, engine ?? (models is null ? null : 0));
+        }
+
+        /// <summary>
+        /// The id (manifest digest) the registry holds for <paramref name="tag"/> now, as the runner sees it
+        /// (<c>docker model inspect --remote</c>: its credentials, proxy and DEFAULT_REGISTRY apply; nothing is pulled).
+        /// </summary>
+        public async Task<string> GetRemoteIdAsync(string tag, CancellationToken cancellationToken)
+        {
+            ModelReference.Validate(tag);
+            var result = await RunCheckedAsync(new[] { "model", "inspect", "--remote", tag }, tag, cancellationToken).ConfigureAwait(false);
+            return DockerModelJson.ParseModelObject(result.StandardOutput).Id;
         }
 
         private static string? Cell(IReadOnlyDictionary<string, string> row, string column) =>

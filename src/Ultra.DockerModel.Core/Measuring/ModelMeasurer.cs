@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using Ultra.DockerModel.Lifecycle;
 using Ultra.DockerModel.Routing;
 
 namespace Ultra.DockerModel.Measuring

@@ -25,6 +25,11 @@ namespace Ultra.DockerModel
         /// <summary>The GGUF file(s) on disk, in shard order, when a store on disk holds them all.</summary>
         public IReadOnlyList<string> GgufPath { get; internal set; } = Array.Empty<string>();
 
+        /// <summary>With Get-LocalModel -CheckUpdate: whether the registry holds another manifest for a tag now; null when unknown.</summary>
+        public bool? UpdateAvailable { get; internal set; }
+        /// <summary>With -CheckUpdate: what the check found (the new id, or why it could not tell).</summary>
+        public string? UpdateReason { get; internal set; }
+
         internal LocalModel Copy() => (LocalModel)MemberwiseClone();
 
         public override string ToString() => Name;

@@ -77,6 +77,27 @@ namespace Ultra.DockerModel.Registry
         }
 
         /// <summary>
+        /// The digest the registry holds for <paramref name="reference"/>'s tag now, from one HEAD of its manifest
+        /// (Docker-Content-Digest); nothing is downloaded. A registry that sends no digest on HEAD gets one GET of the
+        /// manifest, whose bytes are hashed (a manifest is a few kilobytes).
+        /// </summary>
+        public async Task<string> GetManifestDigestAsync(RegistryReference reference, CancellationToken cancellationToken)
+        {
+            using (var response = await SendAsync(reference, () =>
+            {
+                var request = new HttpRequestMessage(HttpMethod.Head, new Uri(reference.RepositoryUri, "manifests/" + reference.ManifestReference));
+                request.Headers.TryAddWithoutValidation("Accept", MediaTypes.ManifestAccept);
+                return request;
+            }, cancellationToken).ConfigureAwait(false))
+            {
+                if (response.IsSuccessStatusCode && response.Headers.TryGetValues("Docker-Content-Digest", out var values)
+                    && values.FirstOrDefault() is string digest && OciDigest.IsSha256(digest))
+                    return digest;
+            }
+            return (await GetManifestAsync(reference, cancellationToken).ConfigureAwait(false)).Digest;
+        }
+
+        /// <summary>
         /// A blob's response, headers read, body not yet: from byte <paramref name="offset"/> with a Range request when
         /// it is not 0 (the caller checks for a 206 with a matching Content-Range). The caller disposes it.
         /// </summary>

@@ -19,5 +19,7 @@ namespace Ultra.DockerModel.Settings
         public bool ResponseCache { get; set; }
         /// <summary>The response cache's bound in MB; the least recently used answers go first.</summary>
         public int ResponseCacheMaxMB { get; set; } = 256;
+        /// <summary>When each local model (normalized name) was last run and first seen, for Remove-LocalModel -Unused.</summary>
+        public Dictionary<string, ModelUse> ModelUse { get; set; } = new();
     }
 }

@@ -20,7 +20,7 @@ namespace Ultra.DockerModel.Stores
 
         public ModuleStore(string root) : base(root, ModelStoreKind.ModuleStore) { }
 
-        private string LockPath => Path.Combine(Root, "models.json.lock");
+        internal string LockPath => Path.Combine(Root, "models.json.lock");
 
         /// <summary>Whether the verified blob is there (it only ever gets its final name after its digest was checked).</summary>
         public bool HasBlob(OciDescriptor blob)

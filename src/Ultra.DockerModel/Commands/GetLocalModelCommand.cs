@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using Ultra.DockerModel.Lifecycle;
 
 namespace Ultra.DockerModel.Commands
 {
@@ -31,6 +32,13 @@ namespace Ultra.DockerModel.Commands
         [ValidateSet(nameof(ModelStoreKind.DockerModelRunner), nameof(ModelStoreKind.DockerStore), nameof(ModelStoreKind.ModuleStore))]
         public ModelStoreKind[]? Store { get; set; }
 
+        /// <summary>
+        /// Asks each model's registry which manifest its tags point at now (one lookup per tag, several at once, nothing
+        /// downloaded) and sets UpdateAvailable and UpdateReason.
+        /// </summary>
+        [Parameter(ParameterSetName = InstalledSet)]
+        public SwitchParameter CheckUpdate { get; set; }
+
         /// <summary>Lists the models held in memory now (<c>docker model ps</c>) instead of the installed ones.</summary>
         [Parameter(Mandatory = true, ParameterSetName = LoadedSet)]
         public SwitchParameter Loaded { get; set; }
@@ -57,7 +65,7 @@ namespace Ultra.DockerModel.Commands
         {
             try
             {
-                _loaded ??= Run(token => Docker.ListLoadedAsync(token));
+                _loaded ??= Run(token => new ModelMemory(Docker).ListAsync(token));
             }
             catch (DockerModelException e)
             {
@@ -73,9 +81,25 @@ namespace Ultra.DockerModel.Commands
                 foreach (var model in ModelSelection.SelectLoaded(_loaded!, name)) Write(model.Engine + "|" + model.Name, model);
         }
 
+        private readonly List<LocalModel> _toCheck = new();
+
         private void Write(string key, object model)
         {
-            if (_written.Add(key)) WriteObject(model);
+            if (!_written.Add(key)) return;
+            if (CheckUpdate && model is LocalModel local) _toCheck.Add(local); // checked all at once, in parallel, at the end
+            else WriteObject(model);
+        }
+
+        protected override void EndProcessing()
+        {
+            if (_toCheck.Count == 0) return;
+            var statuses = Run(token => new UpdateChecker(Docker).CheckAsync(_toCheck, token));
+            foreach (var model in _toCheck)
+            {
+                var shown = PSObject.AsPSObject(UpdateChecker.Annotate(model, statuses));
+                shown.TypeNames.Insert(0, "Ultra.DockerModel.LocalModel#UpdateCheck");
+                WriteObject(shown);
+            }
         }
     }
 }

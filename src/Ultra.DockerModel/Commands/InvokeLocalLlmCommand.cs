@@ -219,6 +219,7 @@ namespace Ultra.DockerModel.Commands
                     return structured.Response;
                 });
                 observer?.CompletePull();
+                RecordUse(response);
                 if (live) WriteInformation(new HostInformationMessage { Message = "", NoNewLine = false }, new[] { "PSHOST" });
                 if (FallbackNotice.For(response.Attempts) is string notice) WriteWarning(notice);
                 if (Stream) return;
@@ -243,6 +244,13 @@ namespace Ultra.DockerModel.Commands
                 if (live && e.PartialText != null) WriteInformation(new HostInformationMessage { Message = "" }, new[] { "PSHOST" });
                 ThrowTerminatingError(ToErrorRecord(e, Provider ?? Model));
             }
+        }
+
+        // For Remove-LocalModel -Unused: a local model that answered was used (at most one settings write an hour per model).
+        private static void RecordUse(LlmResponse response)
+        {
+            if (response.ProviderEntry is { Kind: LlmProviderKind.DockerModelRunner, Endpoint: null } && response.Model != null)
+                ModelUseLog.RecordUse(response.Model);
         }
 
         /// <summary>The settings a template is read from: a file that could not be read is that error here.</summary>

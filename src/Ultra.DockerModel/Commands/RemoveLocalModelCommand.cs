@@ -1,6 +1,11 @@
+using System;
 using System.Collections.Generic;
+using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading.Tasks;
+using Ultra.DockerModel.Lifecycle;
+using Ultra.DockerModel.Settings;
 using Ultra.DockerModel.Stores;
 
 namespace Ultra.DockerModel.Commands
@@ -16,6 +21,8 @@ namespace Ultra.DockerModel.Commands
     {
         private const string NameSet = "Name";
         private const string InputObjectSet = "InputObject";
+        private const string UnusedSet = "Unused";
+        private const string OrphanedSet = "Orphaned";
         private IReadOnlyList<LocalModel>? _installed;
         private bool _storeChanged;
 
@@ -31,12 +38,27 @@ namespace Ultra.DockerModel.Commands
         [ValidateNotNull]
         public LocalModel[] InputObject { get; set; } = null!;
 
+        /// <summary>Removes the models not run for at least this long (as the module recorded it), except the ones loaded now.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = UnusedSet)]
+        public TimeSpan Unused { get; set; }
+
+        /// <summary>Deletes the module store's files no model refers to: blobs, manifests and downloads that never finished.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = OrphanedSet)]
+        public SwitchParameter Orphaned { get; set; }
+
         /// <summary>Removes without asking for confirmation.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        protected override void EndProcessing()
+        {
+            if (ParameterSetName == UnusedSet) RemoveUnused();
+            else if (ParameterSetName == OrphanedSet) RemoveOrphaned();
+        }
+
         protected override void ProcessRecord()
         {
+            if (ParameterSetName is UnusedSet or OrphanedSet) return;
             if (ParameterSetName == InputObjectSet)
             {
                 foreach (var model in InputObject) Remove(ModelRemoval.WholeModel(model));
@@ -51,7 +73,57 @@ namespace Ultra.DockerModel.Commands
             }
         }
 
-        private void Remove(ModelRemoval removal)
+        // Models not run for -Unused: never one loaded now, never one only in Docker's store on disk.
+        private void RemoveUnused()
+        {
+            var models = ListModels();
+            IReadOnlyList<LoadedModel> loaded = Array.Empty<LoadedModel>();
+            try { loaded = Run(token => new ModelMemory(Docker).ListAsync(token)); }
+            catch (DockerModelException e) when (LocalModelCatalog.IsRunnerUnavailable(e)) { WriteVerbose("No model is loaded in Docker Model Runner: " + e.Message); }
+            var activity = ModelUseLog.LastActivity(models.SelectMany(m => m.Tags));
+            var now = DateTime.UtcNow;
+            foreach (var unused in UnusedModels.Select(models, loaded, activity, Unused, now, (m, why) => WriteVerbose($"Keeping '{m.Name}': {why}.")))
+                Remove(ModelRemoval.WholeModel(unused.Model), $", last used {Age(now - unused.LastActivity)} ago");
+        }
+
+        // Files of the module's store that no model refers to; Docker's store is only reported.
+        private void RemoveOrphaned()
+        {
+            var stores = ModelStores.Open();
+            var now = DateTime.UtcNow;
+            var all = StoreScan.Orphans(stores.Module);
+            var removable = OrphanCleaner.Removable(stores.Module, now);
+            var removablePaths = new HashSet<string>(removable.Select(f => f.Path));
+            foreach (var young in all.Where(f => !removablePaths.Contains(f.Path)))
+                WriteVerbose($"Keeping {young.Path}: changed in the last {OrphanCleaner.MinimumAge.TotalMinutes:0} minutes, it may belong to a download in progress.");
+            long freed = 0;
+            bool asked = MyInvocation.BoundParameters.ContainsKey("WhatIf") || MyInvocation.BoundParameters.ContainsKey("Confirm");
+            foreach (var file in removable)
+            {
+                string what = file.Kind == "Incomplete" ? "unfinished download" : file.Kind == "Temporary" ? "temporary file" : file.Kind.ToLowerInvariant();
+                string target = $"{what} {Path.GetFileName(file.Path)} ({ByteSize.Format(file.Bytes)}, no model refers to it) in {stores.Module.Root}";
+                if ((asked || !Force) && !ShouldProcess(target, "Delete orphaned file")) continue;
+                if (Run(token => Task.FromResult(OrphanCleaner.Delete(stores.Module, file, token)))) freed += file.Bytes;
+                else WriteWarning($"Kept {file.Path}: a download is writing it, or a model refers to it now.");
+            }
+            if (freed > 0) WriteVerbose($"Freed {ByteSize.Format(freed)} in {stores.Module.Root}.");
+            if (stores.Docker is { Exists: true } docker)
+            {
+                try
+                {
+                    var theirs = StoreScan.Orphans(docker);
+                    if (theirs.Count > 0)
+                        WriteVerbose($"Docker's store {docker.Root} has {theirs.Count} file(s) no model refers to ({ByteSize.Format(theirs.Sum(f => f.Bytes))}); " +
+                            "this module never deletes there ('docker model purge' or Docker Desktop can).");
+                }
+                catch (ModelStoreException e) { WriteVerbose(e.Message); }
+            }
+        }
+
+        private static string Age(TimeSpan age) =>
+            age.TotalDays >= 2 ? $"{age.TotalDays:0} days" : age.TotalHours >= 2 ? $"{age.TotalHours:0} hours" : $"{Math.Max(0, age.TotalMinutes):0} minutes";
+
+        private void Remove(ModelRemoval removal, string? why = null)
         {
             var model = removal.Model;
             bool inModule = model.Store.HasFlag(ModelStoreKind.ModuleStore);
@@ -67,7 +139,7 @@ namespace Ultra.DockerModel.Commands
             string where = !inModule ? "" : inRunner ? ", from the module's store and Docker Model Runner" : ", from the module's store";
             // -Force skips the confirmation prompt, but -WhatIf and an explicit -Confirm are still honoured.
             bool asked = MyInvocation.BoundParameters.ContainsKey("WhatIf") || MyInvocation.BoundParameters.ContainsKey("Confirm");
-            if ((asked || !Force) && !ShouldProcess(removal.Target + where, removal.Action)) return;
+            if ((asked || !Force) && !ShouldProcess(removal.Target + where + why, removal.Action)) return;
             try
             {
                 if (inModule)

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using Ultra.DockerModel.Lifecycle;
 
 namespace Ultra.DockerModel.Commands
 {
@@ -36,7 +37,7 @@ namespace Ultra.DockerModel.Commands
         {
             try
             {
-                _loaded ??= Run(token => Docker.ListLoadedAsync(token));
+                _loaded ??= Run(token => Memory.ListAsync(token));
             }
             catch (DockerModelException e)
             {
@@ -60,7 +61,7 @@ namespace Ultra.DockerModel.Commands
         private void StopAll(IReadOnlyList<LoadedModel> loaded)
         {
             if (!ShouldProcess($"all loaded models ({loaded.Count}: {string.Join(", ", loaded.Select(m => m.Name))})", "Unload")) return;
-            int unloaded = Unload(null, null);
+            int unloaded = Unload(null);
             WriteVerbose($"Unloaded {unloaded} model(s).");
             if (unloaded < loaded.Count)
                 WriteWarning($"{loaded.Count - unloaded} model(s) stayed loaded: a model answering a request is unloaded only once it is idle.");
@@ -70,7 +71,7 @@ namespace Ultra.DockerModel.Commands
         private void Stop(LoadedModel model)
         {
             if (!ShouldProcess($"model '{model.Name}' ({model.Backend}, {model.Mode})", "Unload")) return;
-            int unloaded = Unload(model.Name, model);
+            int unloaded = Unload(model);
             if (unloaded == 0)
             {
                 WriteError(ToErrorRecord(new DockerModelException(ErrorKind.ModelInUse,
@@ -80,15 +81,18 @@ namespace Ultra.DockerModel.Commands
             if (PassThru) WriteObject(model);
         }
 
-        private int Unload(string? name, LoadedModel? target)
+        private ModelMemory Memory => _memory ??= new ModelMemory(Docker);
+        private ModelMemory? _memory;
+
+        private int Unload(LoadedModel? model)
         {
             try
             {
-                return Run(token => Docker.UnloadAsync(name, token));
+                return Run(token => Memory.UnloadAsync(model, token));
             }
             catch (DockerModelException e)
             {
-                ThrowTerminatingError(ToErrorRecord(e, target));
+                ThrowTerminatingError(ToErrorRecord(e, model));
                 return 0;
             }
         }

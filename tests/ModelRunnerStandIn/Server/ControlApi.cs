@@ -28,6 +28,11 @@ public sealed class ControlApi(ServerState state)
                 state.Reset(installed);
                 await ex.SendJsonAsync(200, state.Config.ToJson());
                 return;
+            case ("POST", "/_standin/repush"):
+                var tag = ParseObject(req.Body)?["tag"]?.Str;
+                if (tag is null || state.Repush(ModelNames.Normalize(tag)) is not { } art) { await ex.SendTextAsync(404, "no such tag in the catalog"); return; }
+                await ex.SendJsonAsync(200, J.O(("id", J.S(art.Id))));
+                return;
             case ("GET", "/_standin/requests"):
                 await ex.SendJsonAsync(200, state.Recorded());
                 return;

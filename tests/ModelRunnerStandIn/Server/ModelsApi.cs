@@ -38,7 +38,7 @@ public sealed class ModelsApi(ServerState state)
         {
             // A remote inspect describes the registry artifact: no local tags.
             var tag = ModelNames.Normalize(name);
-            return Catalog.ByTag.TryGetValue(tag, out var art)
+            return state.RegistryArtifact(tag) is { } art
                 ? ex.SendJsonAsync(200, ModelJson(new InstalledModel(art, []), withTags: false))
                 : ex.SendTextAsync(404, "model not found");
         }
@@ -70,7 +70,7 @@ public sealed class ModelsApi(ServerState state)
         var tag = ModelNames.Normalize(from);
         if (state.TakeFault(Faults.PullFails)) { await ex.SendTextAsync(500, Faults.PullFailsBody(tag)); return; }
         if (state.TakeFault(Faults.PullRegistryUnreachable)) { await ex.SendTextAsync(500, Faults.PullRegistryUnreachableBody(tag)); return; }
-        if (!Catalog.ByTag.TryGetValue(tag, out var art)) { await ex.SendTextAsync(404, "Model not found"); return; }
+        if (state.RegistryArtifact(tag) is not { } art) { await ex.SendTextAsync(404, "Model not found"); return; }
 
         bool json = (ex.Request.Header("Accept") ?? "").Contains("application/json", StringComparison.OrdinalIgnoreCase);
         await ex.BeginChunkedAsync(200, json ? "application/json" : "text/plain; charset=utf-8");

@@ -52,6 +52,7 @@ public sealed class ServerState
     private StandInConfig _config;
     private long _faultsServed;
     private readonly List<JNode> _requests = new();
+    private readonly Dictionary<string, Artifact> _repushed = new();
 
     public ModelStore Store { get; } = new();
     public Runners Runners { get; }
@@ -89,11 +90,38 @@ public sealed class ServerState
             _config = _defaults.Clone();
             _faultsServed = 0;
             _requests.Clear();
+            _repushed.Clear();
         }
         Stats.Reset();
         Store.DefaultRegistry = _defaults.DefaultRegistry;
         Runners.Reset();
         Store.Reset(installed ?? _initialInstalled);
+    }
+
+    /// <summary>What the registry holds for a normalized tag: a re-pushed artifact, else the catalog's.</summary>
+    public Artifact? RegistryArtifact(string tag)
+    {
+        lock (_gate)
+            if (_repushed.TryGetValue(tag, out var art)) return art;
+        return Catalog.ByTag.TryGetValue(tag, out var catalog) ? catalog : null;
+    }
+
+    /// <summary>
+    /// POST /_standin/repush: the tag gets a new artifact in the "registry" (a new manifest digest and model layer, the
+    /// same metadata), as when a publisher pushes a new build under the same tag. Installed models are not touched.
+    /// </summary>
+    public Artifact? Repush(string tag)
+    {
+        lock (_gate)
+        {
+            var current = _repushed.TryGetValue(tag, out var r) ? r : Catalog.ByTag.TryGetValue(tag, out var c) ? c : null;
+            if (current is null) return null;
+            static string Next(string digest) => "sha256:" + Convert.ToHexStringLower(
+                System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("repush:" + digest)));
+            var next = current with { Id = Next(current.Id), LayerDigest = Next(current.LayerDigest), Created = DateTimeOffset.UtcNow.ToUnixTimeSeconds() };
+            _repushed[tag] = next;
+            return next;
+        }
     }
 
     /// <summary>True when this request should suffer `fault` (honours faultCount: the first N requests only).</summary>

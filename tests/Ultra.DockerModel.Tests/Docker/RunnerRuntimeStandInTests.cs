@@ -107,13 +107,14 @@ public class RunnerRuntimeStandInTests(StandInFixture fixture)
     public async Task A_busy_model_is_neither_unloaded_nor_reconfigured()
     {
         _s.Reset();
-        _s.Configure(new { tokenDelayMs = 200, answerBytes = 20000 });
+        _s.Configure(new { tokenDelayMs = 500, answerBytes = 100000 }); // about a minute of answer: busy until cancelled
         using var stop = new CancellationTokenSource();
         var busy = Cli(_s).RunAsync(new[] { "model", "run", "--color", "no", "ai/smollm2", "keep busy" }, stop.Token);
         try
         {
             var deadline = DateTime.UtcNow.AddSeconds(20);
             while (_s.GetStats().GetProperty("activeStreams").GetInt64() < 1 && DateTime.UtcNow < deadline) await Task.Delay(50);
+            Assert.Equal(1, _s.GetStats().GetProperty("activeStreams").GetInt64());
             Assert.Equal(0, await Docker().UnloadAsync("ai/smollm2", CancellationToken.None));
             var e = await Assert.ThrowsAsync<DockerModelException>(() =>
                 Docker().ConfigureAsync("ai/smollm2", new ModelConfigurationChange { ContextSize = 4096 }, CancellationToken.None));

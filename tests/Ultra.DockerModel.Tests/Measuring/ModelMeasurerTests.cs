@@ -1,6 +1,7 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
+using Ultra.DockerModel.Lifecycle;
 using Ultra.DockerModel.Measuring;
 using Ultra.DockerModel.Routing;
 using Ultra.DockerModel.Tests.Routing;

@@ -191,6 +191,9 @@ public sealed class StandInServer : IDisposable
     /// <summary>The chat request bodies that reached the runner, oldest first.</summary>
     public JsonElement[] GetRequests() => Send(HttpMethod.Get, "/_standin/requests", null).EnumerateArray().ToArray();
 
+    /// <summary>"Re-pushes" a catalog tag: the registry holds a new artifact (a new digest) for it now; returns the new id.</summary>
+    public string Repush(string tag) => Send(HttpMethod.Post, "/_standin/repush", JsonSerializer.Serialize(new { tag })).GetProperty("id").GetString()!;
+
     /// <summary>Counters: requests, chatRequests, activeStreams, completedStreams, abortedStreams, openConnections, pulls, statusRequests, chatConnections.</summary>
     public JsonElement GetStats() => Send(HttpMethod.Get, "/_standin/stats", null);
 

@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Ultra.DockerModel.Measuring
+namespace Ultra.DockerModel.Lifecycle
 {
     /// <summary>
     /// The engines that hold models in memory, for the cmdlets that list, unload and measure them: Docker Model Runner
@@ -13,6 +13,12 @@ namespace Ultra.DockerModel.Measuring
         private readonly DockerModelClient _docker;
 
         public ModelMemory(DockerModelClient docker) => _docker = docker;
+
+        /// <summary>The models held in memory now.</summary>
+        public Task<IReadOnlyList<LoadedModel>> ListAsync(CancellationToken cancellationToken) => _docker.ListLoadedAsync(cancellationToken);
+
+        /// <summary>Unloads one loaded model (null: every one); returns how many went. A model answering a request stays.</summary>
+        public Task<int> UnloadAsync(LoadedModel? model, CancellationToken cancellationToken) => _docker.UnloadAsync(model?.Name, cancellationToken);
 
         /// <summary>Unloads the provider's model so that its next call loads it again; false when this provider's memory is not the module's to manage (a remote endpoint).</summary>
         public async Task<bool> UnloadAsync(LlmProvider provider, CancellationToken cancellationToken)
