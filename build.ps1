@@ -45,7 +45,25 @@ function Invoke-Build {
     Copy-Item (Join-Path $Root 'src/Ultra.DockerModel/Ultra.DockerModel.Format.ps1xml') $ModuleOut
     $help = Join-Path $Root 'en-US'
     if (Test-Path (Join-Path $help '*')) { Copy-Item $help $ModuleOut -Recurse }
+    Build-EmbeddedEngine (Join-Path $ModuleOut 'embedded')
     Write-Host "Module built: $ModuleOut"
+}
+
+# The embedded engine (net10.0, PowerShell 7.6+) in <module>/embedded: the engine, LLamaSharp and their dependencies,
+# loaded into their own load context on first use. Left out: what the module root already has and shares with it
+# (Core, Microsoft.Extensions.AI.Abstractions, ...), and natives that never run (multimodal, musl, arm64 Linux/Windows).
+function Build-EmbeddedEngine([string] $Destination) {
+    $built = Join-Path $Work 'embedded'
+    if (Test-Path $built) { Remove-Item $built -Recurse -Force }
+    Invoke-Native dotnet @('build', (Join-Path $Root 'src/Ultra.DockerModel.Embedded'), '-c', $Configuration, '-o', $built, '--nologo', '-v', 'quiet')
+    $shared = 'Ultra.DockerModel.Core', 'Microsoft.Extensions.AI.Abstractions', 'Microsoft.Bcl.AsyncInterfaces', 'System.Text.Json', 'System.Text.Encodings.Web'
+    New-Item -ItemType Directory -Path $Destination | Out-Null
+    Get-ChildItem $built -Filter *.dll | Where-Object { $_.BaseName -notin $shared } | Copy-Item -Destination $Destination
+    foreach ($rid in 'linux-x64', 'win-x64', 'osx-arm64', 'osx-x64') {
+        $native = Join-Path $built "runtimes/$rid"
+        Copy-Item $native (Join-Path $Destination "runtimes/$rid") -Recurse
+    }
+    Get-ChildItem $Destination -Recurse -File -Filter '*mtmd*' | Remove-Item
 }
 
 function Invoke-Help {

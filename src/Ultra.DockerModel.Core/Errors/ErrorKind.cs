@@ -22,5 +22,9 @@ namespace Ultra.DockerModel
         EndpointRequired,
         SettingsInvalid,
         AllProvidersFailed,
+        /// <summary>The embedded engine cannot run in this session (host too old, files or native libraries missing).</summary>
+        EngineUnavailable,
+        /// <summary>A GGUF file the embedded engine cannot use (corrupt, truncated, not a language model, unknown chat template).</summary>
+        ModelLoadFailed,
     }
 }
