@@ -3,7 +3,7 @@ using System;
 namespace Ultra.DockerModel.Engine
 {
     /// <summary>How the engine loads and runs a model: the module's settings plus a call's -Threads.</summary>
-    public sealed class EngineOptions
+    public sealed record EngineOptions
     {
         /// <summary>The context window: the model's own (from its GGUF), capped at this. Default 4096.</summary>
         public int MaxContextSize { get; init; } = 4096;

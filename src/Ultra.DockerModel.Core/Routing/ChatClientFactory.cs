@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.AI;
+using Ultra.DockerModel.Engine;
 using Ultra.DockerModel.Providers;
 
 namespace Ultra.DockerModel.Routing
@@ -17,11 +18,28 @@ namespace Ultra.DockerModel.Routing
 
         public DockerModelClient Docker { get; }
 
+        /// <summary>Where an Embedded provider's engine comes from (loaded on first use).</summary>
+        public EmbeddedEngineHost EmbeddedEngine { get; init; } = EmbeddedEngineHost.Default;
+
+        /// <summary>Context size, threads and idle time for Embedded providers.</summary>
+        public EngineOptions EngineOptions { get; init; } = new();
+
+        /// <summary>Receives llama.cpp's log lines of the call (Embedded providers).</summary>
+        public IEngineLog? EngineLog { get; init; }
+
+        /// <summary>The GGUF file a store on disk holds for a Docker model name, or null (Embedded providers).</summary>
+        public Func<string, string?>? FindInStores { get; init; }
+
         public virtual async Task<IChatClient> CreateAsync(LlmProvider provider, IReadOnlyList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
         {
             string model = provider.Model!;
             if (provider.Kind == LlmProviderKind.OpenAICompatible)
                 return new OpenAIChatClient(provider.Endpoint!, model, ApiKey(provider), apiKeyVariable: NullIfEmpty(provider.ApiKeyEnvironmentVariable));
+            if (provider.Kind == LlmProviderKind.Embedded)
+            {
+                string file = EmbeddedModelFile.Resolve(model, FindInStores);
+                return EmbeddedEngine.GetEngine().CreateChatClient(file, EngineOptions with { DisplayName = model }, EngineLog);
+            }
 
             bool plain = ChatRequest.IsPlainPrompt(messages, options);
             if (provider.Transport == LlmTransport.Cli && !plain)

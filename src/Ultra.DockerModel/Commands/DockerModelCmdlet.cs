@@ -93,7 +93,8 @@ namespace Ultra.DockerModel.Commands
             ErrorKind.RateLimited => ErrorCategory.QuotaExceeded,
             ErrorKind.ServerError => ErrorCategory.InvalidResult,
             ErrorKind.StreamInterrupted => ErrorCategory.ReadError,
-            ErrorKind.SettingsInvalid => ErrorCategory.InvalidData,
+            ErrorKind.SettingsInvalid or ErrorKind.ModelLoadFailed => ErrorCategory.InvalidData,
+            ErrorKind.EngineUnavailable => ErrorCategory.NotInstalled,
             _ => ErrorCategory.NotSpecified,
         };
     }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using Ultra.DockerModel.Engine;
 using Ultra.DockerModel.Routing;
 using Ultra.DockerModel.Settings;
 
@@ -65,6 +66,11 @@ namespace Ultra.DockerModel.Commands
         [Parameter]
         public SwitchParameter AutoPull { get; set; }
 
+        /// <summary>CPU threads for an Embedded provider (default: the EmbeddedThreads setting, else half the cores).</summary>
+        [Parameter]
+        [ValidateRange(1, 1024)]
+        public int? Threads { get; set; }
+
         protected override void ProcessRecord()
         {
             switch (InputObject is PSObject ps ? ps.BaseObject : InputObject)
@@ -115,7 +121,11 @@ namespace Ultra.DockerModel.Commands
             Observer? observer = null;
             try
             {
-                var response = Run((queue, token) => new LlmRouter(new ChatClientFactory(Docker))
+                var response = Run((queue, token) => new LlmRouter(new ChatClientFactory(Docker)
+                    {
+                        EngineOptions = EngineSettings.From(settings, Threads),
+                        EngineLog = new EngineLogForwarder(this, queue),
+                    })
                     .RunAsync(chain, request, observer = new Observer(this, queue, live), token));
                 observer?.CompletePull();
                 if (Stream) return;
