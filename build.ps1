@@ -74,8 +74,12 @@ function Invoke-Help {
 }
 
 function Get-TrxCounts([string] $Path) {
-    $counters = ([xml](Get-Content -Raw $Path)).TestRun.ResultSummary.Counters
-    [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted }
+    $run = ([xml](Get-Content -Raw $Path)).TestRun
+    $counters = $run.ResultSummary.Counters
+    # Skipped tests are not in the counters: they are the results marked NotExecuted, each with its reason.
+    $skipped = @($run.Results.UnitTestResult | Where-Object outcome -EQ 'NotExecuted')
+    foreach ($s in $skipped) { Write-Host "SKIPPED $($s.testName): $($s.Output.ErrorInfo.Message)" }
+    [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted; Skipped = $skipped.Count }
 }
 
 function Invoke-Test {
@@ -83,13 +87,14 @@ function Invoke-Test {
     Invoke-Native dotnet @('build', (Join-Path $Root 'tests/ModelRunnerStandIn'), '-c', $Configuration, '--nologo', '-v', 'quiet')
     $results = Join-Path $Work 'test-results'
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
-    $passed = 0; $failed = 0
+    $null = New-Item -ItemType Directory -Path $results
+    $passed = 0; $failed = 0; $skipped = 0
 
     if (-not $NoXunit) {
         & dotnet test (Join-Path $Root 'tests/Ultra.DockerModel.Tests') -c $Configuration --nologo `
             --logger 'trx;LogFileName=xunit.trx' --logger 'console;verbosity=minimal' --results-directory $results
         $trx = Join-Path $results 'xunit.trx'
-        if (Test-Path $trx) { $x = Get-TrxCounts $trx; $passed += $x.Passed; $failed += $x.Failed }
+        if (Test-Path $trx) { $x = Get-TrxCounts $trx; $passed += $x.Passed; $failed += $x.Failed; $skipped += $x.Skipped }
         elseif ($LASTEXITCODE -ne 0) { $failed += 1; Write-Host 'xunit did not run (build failure?)' }
     }
 
@@ -97,9 +102,10 @@ function Invoke-Test {
     $pesterArgs = @('-ModulePath', (Join-Path $ModuleOut 'Ultra.DockerModel.psd1'), '-SummaryPath', $pesterSummary)
     if ($Tag) { $pesterArgs += @('-Tag', ($Tag -join ',')) }
     & $Pwsh -NoLogo -NoProfile -NonInteractive -File (Join-Path $Root 'tools/Invoke-PesterTests.ps1') @pesterArgs
-    if (Test-Path $pesterSummary) { $p = Get-Content -Raw $pesterSummary | ConvertFrom-Json; $passed += $p.Passed; $failed += $p.Failed }
+    if (Test-Path $pesterSummary) { $p = Get-Content -Raw $pesterSummary | ConvertFrom-Json; $passed += $p.Passed; $failed += $p.Failed; $skipped += $p.Skipped }
     else { $failed += 1; Write-Host 'Pester did not report (crash?)' }
 
+    Write-Host "$skipped skipped (each with its reason above)"
     Write-Host "$passed passed, $failed failed"
     if ($failed -gt 0) { exit 1 }
 }

@@ -16,11 +16,13 @@ public static class Faults
     public const string InvalidUtf8 = "invalid-utf8";          // content pieces carry raw invalid UTF-8 bytes
     public const string PullFails = "pull-fails";              // POST /models/create: 500 registry error
     public const string PullStreamError = "pull-stream-error"; // progress lines, then an in-stream error message
+    public const string InvalidJson = "invalid-json";          // with response_format: an answer that is not JSON
+    public const string JsonMismatch = "json-mismatch";        // with response_format: JSON, but not of the asked shape
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>
     {
         None, NotRunning, Slow, Hang, CrashMidStream, Oom, ContextTooLong, Http429, Http500, Http401,
-        InvalidUtf8, PullFails, PullStreamError,
+        InvalidUtf8, PullFails, PullStreamError, InvalidJson, JsonMismatch,
     };
 
     /// <summary>Used by `slow` when firstTokenDelayMs is not set.</summary>

@@ -22,6 +22,7 @@ public sealed class StandInConfig
     public bool AlwaysSendUsage { get; set; }        // older llama.cpp: usage on the last chunk, always
     public bool Reasoning { get; set; }              // emit reasoning_content before the answer
     public bool SplitUtf8Writes { get; set; }        // plugin: split multi-byte characters across two writes
+    public int EmbeddingDimensions { get; set; } = 384; // length of the vectors /engines/v1/embeddings answers
 
     public StandInConfig Clone() => (StandInConfig)MemberwiseClone();
 
@@ -39,7 +40,8 @@ public sealed class StandInConfig
         ("contextSize", J.N(ContextSize)),
         ("alwaysSendUsage", J.B(AlwaysSendUsage)),
         ("reasoning", J.B(Reasoning)),
-        ("splitUtf8Writes", J.B(SplitUtf8Writes)));
+        ("splitUtf8Writes", J.B(SplitUtf8Writes)),
+        ("embeddingDimensions", J.N(EmbeddingDimensions)));
 
     /// <summary>Merges the given keys; returns an error text (for a 400) on an unknown key or bad value.</summary>
     public string? Merge(JObject patch)
@@ -116,6 +118,7 @@ public sealed class StandInConfig
         ["pullStepDelayMs"] = (c, n) => c.PullStepDelayMs = n,
         ["retryBaseMs"] = (c, n) => c.RetryBaseMs = n,
         ["contextSize"] = (c, n) => c.ContextSize = n,
+        ["embeddingDimensions"] = (c, n) => c.EmbeddingDimensions = Math.Max(1, n),
     };
 
     private void CopyFrom(StandInConfig o)
@@ -124,6 +127,6 @@ public sealed class StandInConfig
         AnswerBytes = o.AnswerBytes; CliVersion = o.CliVersion; AutoInstallNoise = o.AutoInstallNoise;
         CrashAfterPieces = o.CrashAfterPieces; PullStepDelayMs = o.PullStepDelayMs; RetryBaseMs = o.RetryBaseMs;
         ContextSize = o.ContextSize; AlwaysSendUsage = o.AlwaysSendUsage; Reasoning = o.Reasoning;
-        SplitUtf8Writes = o.SplitUtf8Writes;
+        SplitUtf8Writes = o.SplitUtf8Writes; EmbeddingDimensions = o.EmbeddingDimensions;
     }
 }

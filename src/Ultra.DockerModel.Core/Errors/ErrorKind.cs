@@ -26,5 +26,11 @@ namespace Ultra.DockerModel
         EngineUnavailable,
         /// <summary>A GGUF file the embedded engine cannot use (corrupt, truncated, not a language model, unknown chat template).</summary>
         ModelLoadFailed,
+        RegistryUnreachable,
+        DigestMismatch,
+        DiskFull,
+        NotAModel,
+        StoreInvalid,
+        SchemaMismatch,
     }
 }

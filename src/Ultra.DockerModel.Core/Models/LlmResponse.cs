@@ -5,7 +5,7 @@ using System.Linq;
 namespace Ultra.DockerModel
 {
     /// <summary>A complete answer. <see cref="ToString"/> is the text, so <c>"$r"</c> and <c>Set-Content</c> give the answer.</summary>
-    public sealed class LlmResponse
+    public sealed record LlmResponse
     {
         public string Text { get; init; } = "";
         public string? Model { get; init; }
@@ -20,6 +20,10 @@ namespace Ultra.DockerModel
         public IReadOnlyList<LlmAttempt> Attempts { get; init; } = Array.Empty<LlmAttempt>();
         /// <summary>The conversation including this answer; pipe the response back in to continue it.</summary>
         public IReadOnlyList<LlmMessage> History { get; init; } = Array.Empty<LlmMessage>();
+        /// <summary>True when the answer came from the response cache (-Cache) rather than from a provider.</summary>
+        public bool Cached { get; init; }
+        /// <summary>With -Schema or -AsJson and -AsResponse: the parsed answer (a PSCustomObject or an instance of the class).</summary>
+        public object? Value { get; init; }
 
         public override string ToString() => Text;
     }
@@ -30,18 +34,14 @@ namespace Ultra.DockerModel
     internal static class LlmResponseExtensions
     {
         /// <summary>The response with the call's attempts, total time and the conversation so far (this answer appended).</summary>
-        public static LlmResponse With(this LlmResponse r, IReadOnlyList<LlmAttempt> attempts, TimeSpan elapsed, IReadOnlyList<LlmMessage> asked) => new()
+        public static LlmResponse With(this LlmResponse r, IReadOnlyList<LlmAttempt> attempts, TimeSpan elapsed, IReadOnlyList<LlmMessage> asked) => r with
         {
-            Text = r.Text,
-            Model = r.Model,
-            Provider = r.Provider,
-            FinishReason = r.FinishReason,
-            TimeToFirstToken = r.TimeToFirstToken,
-            PromptTokens = r.PromptTokens,
-            CompletionTokens = r.CompletionTokens,
             Elapsed = elapsed,
             Attempts = attempts.ToArray(),
             History = new List<LlmMessage>(asked) { new("assistant", r.Text) },
         };
+
+        /// <summary>The response with every try of a call that asked more than once (a schema retry).</summary>
+        public static LlmResponse WithAttempts(this LlmResponse r, IReadOnlyList<LlmAttempt> attempts) => r with { Attempts = attempts.ToArray() };
     }
 }

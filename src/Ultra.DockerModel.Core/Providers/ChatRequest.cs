@@ -18,6 +18,6 @@ namespace Ultra.DockerModel.Providers
         /// <summary>True when the request is one user prompt and nothing else: all the CLI transport can carry.</summary>
         public static bool IsPlainPrompt(IReadOnlyList<ChatMessage> messages, ChatOptions? options) =>
             messages.Count == 1 && messages[0].Role == ChatRole.User
-            && options?.Temperature is null && options?.MaxOutputTokens is null;
+            && options?.Temperature is null && options?.MaxOutputTokens is null && options?.ResponseFormat is null;
     }
 }

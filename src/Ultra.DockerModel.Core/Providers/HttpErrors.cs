@@ -1,5 +1,6 @@
 using System;
 using System.Net;
+using System.Net.Http;
 using System.Net.Http.Headers;
 
 namespace Ultra.DockerModel.Providers
@@ -32,6 +33,21 @@ namespace Ultra.DockerModel.Providers
             e.Model ??= model;
             e.RetryAfter = retryAfter?.Delta ?? (retryAfter?.Date is DateTimeOffset at ? at - DateTimeOffset.UtcNow : null);
             return e;
+        }
+
+        /// <summary>The server could not be reached at all (a fallback trigger), said in the runner's or the provider's terms.</summary>
+        public static DockerModelException Unreachable(HttpRequestException e, string authority, string model, bool isDockerModelRunner)
+        {
+            string why = Innermost(e);
+            if (isDockerModelRunner) return new RunnerUnreachableException($"{authority} did not answer ({why}).", why) { Model = model };
+            return new DockerModelException(ErrorKind.RunnerUnreachable,
+                $"The provider at {authority} could not be reached ({why}). Check its Endpoint and that the server is running.", why, e) { Model = model };
+        }
+
+        private static string Innermost(Exception e)
+        {
+            while (e.InnerException != null) e = e.InnerException;
+            return e.Message;
         }
 
         private static bool Contains(string text, string part) => text.IndexOf(part, StringComparison.OrdinalIgnoreCase) >= 0;

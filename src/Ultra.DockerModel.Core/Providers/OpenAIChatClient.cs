@@ -22,7 +22,7 @@ namespace Ultra.DockerModel.Providers
     public sealed class OpenAIChatClient : IChatClient
     {
         // The system proxy applies (a cloud endpoint behind a corporate proxy); loopback endpoints bypass it.
-        private static readonly HttpClient Http = new() { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        internal static readonly HttpClient Http = new() { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         private readonly Uri _chatCompletions;
         private readonly string _model;
         private readonly string? _apiKey;
@@ -60,11 +60,7 @@ namespace Ultra.DockerModel.Providers
             }
             catch (HttpRequestException e)
             {
-                if (_isDockerModelRunner)
-                    throw new RunnerUnreachableException($"{Authority} did not answer ({Innermost(e)}).", Innermost(e)) { Model = _model };
-                // Not Docker: say so in the provider's own terms (the error id stays RunnerUnreachable, a fallback trigger).
-                throw new DockerModelException(ErrorKind.RunnerUnreachable,
-                    $"The provider at {Authority} could not be reached ({Innermost(e)}). Check its Endpoint and that the server is running.", Innermost(e), e) { Model = _model };
+                throw HttpErrors.Unreachable(e, Authority, _model, _isDockerModelRunner);
             }
             using (response)
             {
@@ -231,11 +227,33 @@ namespace Ultra.DockerModel.Providers
                 json.WriteEndObject();
                 if (options?.Temperature is float t) json.WriteNumber("temperature", t);
                 if (options?.MaxOutputTokens is int max) json.WriteNumber("max_tokens", max);
+                WriteResponseFormat(json, options?.ResponseFormat);
                 json.WriteEndObject();
             }
             var content = new ByteArrayContent(buffer.ToArray());
             content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             return content;
+        }
+
+        // OpenAI's form, which llama.cpp (the runner), Ollama, LM Studio and vLLM read too: a schema becomes a grammar there.
+        private static void WriteResponseFormat(Utf8JsonWriter json, ChatResponseFormat? format)
+        {
+            if (format is not ChatResponseFormatJson j) return;
+            json.WriteStartObject("response_format");
+            if (j.Schema is not JsonElement schema)
+            {
+                json.WriteString("type", "json_object");
+            }
+            else
+            {
+                json.WriteString("type", "json_schema");
+                json.WriteStartObject("json_schema");
+                json.WriteString("name", j.SchemaName ?? "response");
+                json.WritePropertyName("schema");
+                schema.WriteTo(json);
+                json.WriteEndObject();
+            }
+            json.WriteEndObject();
         }
 
         /// <summary>One <c>data:</c> payload; a line that is not the JSON the API promises is a typed error, never a JsonException.</summary>
@@ -299,12 +317,6 @@ namespace Ultra.DockerModel.Providers
                     OutputTokenCount = u.TryGetProperty("completion_tokens", out var c) && c.TryGetInt64(out long cv) ? cv : null,
                 })
                 : null;
-
-        private static string Innermost(Exception e)
-        {
-            while (e.InnerException != null) e = e.InnerException;
-            return e.Message;
-        }
 
         public object? GetService(Type serviceType, object? serviceKey = null) => serviceType.IsInstanceOfType(this) ? this : null;
 

@@ -3,12 +3,14 @@ using System.Collections.Generic;
 
 namespace Ultra.DockerModel.Routing
 {
-    /// <summary>What to ask and how long to wait.</summary>
-    public sealed class LlmRequest
+    /// <summary>What to ask and how long to wait. A record, so a retry can ask again `with` other messages.</summary>
+    public sealed record LlmRequest
     {
         public IReadOnlyList<LlmMessage> Messages { get; init; } = Array.Empty<LlmMessage>();
         public float? Temperature { get; init; }
         public int? MaxTokens { get; init; }
+        /// <summary>The shape the answer must have (-Schema, -AsJson); null for free text.</summary>
+        public Structured.OutputSchema? Schema { get; init; }
         /// <summary>Bounds the whole call.</summary>
         public TimeSpan? Timeout { get; init; }
         /// <summary>Bounds the wait for the first piece (per provider); a provider's own TimeoutSec applies when null.</summary>

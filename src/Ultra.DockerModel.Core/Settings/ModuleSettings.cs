@@ -19,5 +19,7 @@ namespace Ultra.DockerModel.Settings
         public int? EmbeddedThreads { get; set; }
         /// <summary>Seconds a model the embedded engine loaded stays in memory unused.</summary>
         public int EmbeddedIdleSec { get; set; } = 300;
+        /// <summary>Where Install-LocalModel -Source Registry keeps models (ULTRA_DOCKERMODEL_MODELS_PATH overrides it); null: the platform's data folder.</summary>
+        public string? ModelStorePath { get; set; }
     }
 }

@@ -50,6 +50,9 @@ public static class AnswerBuilder
         return pieces;
     }
 
+    /// <summary>A given answer (JSON for response_format), cut like the echo.</summary>
+    public static List<byte[]> TextPieces(string text) => Split(text, PieceRunes);
+
     /// <summary>At least `bytes` UTF-8 bytes of numbered sentences mixing 1-, 2-, 3- and 4-byte characters.</summary>
     private static string Filler(long bytes)
     {

@@ -42,7 +42,8 @@ public sealed class ChatCompletions(ServerState state)
         if (await RequestFaultAsync(ex, body, cfg)) return;
 
         var user = AnswerBuilder.LastUserText(body);
-        var pieces = AnswerBuilder.Pieces(user, AnswerBuilder.SystemText(body), cfg.AnswerBytes);
+        var pieces = SchemaAnswer.For(body, user, state) is { } json ? AnswerBuilder.TextPieces(json)
+            : AnswerBuilder.Pieces(user, AnswerBuilder.SystemText(body), cfg.AnswerBytes);
         if (state.TakeFault(Faults.InvalidUtf8)) AnswerBuilder.Corrupt(pieces);
         var maxTokens = body["max_tokens"]?.Long ?? body["max_completion_tokens"]?.Long;
         string finish = "stop";

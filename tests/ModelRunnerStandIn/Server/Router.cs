@@ -7,6 +7,7 @@ public sealed class Router(ServerState state)
     private readonly ModelsApi _models = new(state);
     private readonly EnginesApi _engines = new(state);
     private readonly ChatCompletions _chat = new(state);
+    private readonly Embeddings _embeddings = new(state);
     private readonly ControlApi _control = new(state);
 
     public async Task HandleAsync(HttpExchange ex)
@@ -46,6 +47,7 @@ public sealed class Router(ServerState state)
             case "/engines/unload": return Only(ex, "POST", _engines.UnloadAsync);
             case "/engines/v1/models": return Only(ex, "GET", _engines.OpenAiListAsync);
             case "/engines/v1/chat/completions": return Only(ex, "POST", _chat.HandleAsync);
+            case "/engines/v1/embeddings": return Only(ex, "POST", _embeddings.HandleAsync);
         }
         if (path.StartsWith("/models/", StringComparison.Ordinal) && path.Length > "/models/".Length)
         {

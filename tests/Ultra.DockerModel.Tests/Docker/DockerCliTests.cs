@@ -14,20 +14,22 @@ public class DockerCliTests
 {
     private static DockerCli Sh() => new("sh");
 
-    [Fact]
+    private const string NoSh = "needs a POSIX sh to stand in for docker (not on Windows)";
+
+    [SkippableFact]
     public async Task Both_streams_and_the_exit_code_come_back()
     {
-        if (OperatingSystem.IsWindows()) return;
+        Skip.If(OperatingSystem.IsWindows(), NoSh);
         var r = await Sh().RunAsync(["-c", "printf 'out é\\n'; printf 'err ✓' >&2; exit 3"], CancellationToken.None);
         Assert.Equal(3, r.ExitCode);
         Assert.Equal("out é\n", r.StandardOutput);
         Assert.Equal("err ✓", r.StandardError);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Stdin_is_closed_at_once_or_carries_the_given_text()
     {
-        if (OperatingSystem.IsWindows()) return;
+        Skip.If(OperatingSystem.IsWindows(), NoSh);
         var empty = await Sh().RunAsync(["-c", "cat; echo end"], CancellationToken.None);
         Assert.Equal("end\n", empty.StandardOutput);
 
@@ -37,20 +39,20 @@ public class DockerCliTests
         Assert.Equal(text, seen);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Lines_are_handed_over_one_by_one()
     {
-        if (OperatingSystem.IsWindows()) return;
+        Skip.If(OperatingSystem.IsWindows(), NoSh);
         var lines = new List<string>();
         var r = await Sh().RunLinesAsync(["-c", "printf 'a\\nb\\r\\nc'"], lines.Add, CancellationToken.None);
         Assert.Equal(0, r.ExitCode);
         Assert.Equal(["a", "b", "c"], lines);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Cancelling_kills_the_child_and_returns_at_once()
     {
-        if (OperatingSystem.IsWindows()) return;
+        Skip.If(OperatingSystem.IsWindows(), NoSh);
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
         var clock = Stopwatch.StartNew();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Sh().RunAsync(["-c", "sleep 30"], cts.Token));
@@ -65,10 +67,10 @@ public class DockerCliTests
 
     // The runner CliWrap's netstandard2.0 build provided could lose a wake-up when a pipe and the process ended at the
     // same moment, and hang for ever; this one must finish every run however many run at once.
-    [Fact]
+    [SkippableFact]
     public async Task Many_runs_at_once_all_finish()
     {
-        if (OperatingSystem.IsWindows()) return;
+        Skip.If(OperatingSystem.IsWindows(), NoSh);
         var cli = Sh();
         var runs = Enumerable.Range(0, 200).Select(i => cli.RunAsync(["-c", $"echo {i}; echo e{i} >&2"], CancellationToken.None)).ToList();
         var all = Task.WhenAll(runs);
@@ -81,7 +83,7 @@ public class DockerCliTests
         }
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("plain")]
     [InlineData("")]
     [InlineData("two words")]
@@ -95,7 +97,7 @@ public class DockerCliTests
     {
         // .NET splits ProcessStartInfo.Arguments on Unix by the Windows rules (CommandLineToArgvW), so a child that prints
         // its argv checks the quoting used where ArgumentList does not exist (Windows PowerShell 5.1).
-        if (OperatingSystem.IsWindows()) return;
+        Skip.If(OperatingSystem.IsWindows(), NoSh);
         var args = new[] { "-c", "for a in \"$@\"; do printf '%s\\0' \"$a\"; done", "sh", "first", argument, "last" };
         var psi = new ProcessStartInfo("sh") { Arguments = CommandLine.Join(args), RedirectStandardOutput = true, UseShellExecute = false };
         using var p = Process.Start(psi)!;

@@ -147,7 +147,7 @@ public class DockerCliChatClientTests(StandInFixture fixture)
         Assert.Contains("unexpected EOF", e.RawError);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Cancelling_a_hung_run_kills_docker_and_the_plugin()
     {
         _s.Reset();

@@ -9,6 +9,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.AI;
 using Ultra.DockerModel.Tests.StandIn;
+using Xunit;
 
 namespace Ultra.DockerModel.Tests.Providers;
 
@@ -43,11 +44,14 @@ internal static class ProviderTestKit
     public static UsageDetails? Usage(IEnumerable<Timed> updates) =>
         updates.SelectMany(t => t.Update.Contents.OfType<UsageContent>()).Select(u => u.Details).LastOrDefault();
 
+    /// <summary>Process checks read /proc: elsewhere the test is skipped rather than passing with nothing counted.</summary>
+    public static void SkipUnlessProcFs() => Skip.IfNot(OperatingSystem.IsLinux(), "counts processes through /proc (Linux only)");
+
     /// <summary>Ids of live processes whose command line contains <paramref name="marker"/> (Linux /proc).</summary>
     public static List<int> ProcessesWithArgument(string marker)
     {
+        SkipUnlessProcFs();
         var found = new List<int>();
-        if (!OperatingSystem.IsLinux()) return found;
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(dir), out int pid) || pid == Environment.ProcessId) continue;

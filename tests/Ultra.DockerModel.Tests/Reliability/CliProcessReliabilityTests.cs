@@ -118,7 +118,7 @@ public sealed class CliProcessReliabilityTests : IDisposable
         Assert.Equal(answer, text);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_CLI_auto_pull_notice_is_a_ModelNotFound_error_and_the_download_is_stopped()
     {
         // The model was there when the module checked (inspect succeeds) but gone when run started: the CLI's own
@@ -154,7 +154,7 @@ public sealed class CliProcessReliabilityTests : IDisposable
         Assert.Equal(0, _fake.Runs);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Cancelling_a_hung_run_kills_docker_and_its_children_at_once()
     {
         var cli = _fake.HangWithChild().Build();

@@ -75,6 +75,7 @@ internal sealed class FakeDocker : IDisposable
     /// <summary>Whether a process is alive (a zombie, already dead but not yet reaped, counts as gone).</summary>
     public static bool IsAlive(int pid)
     {
+        Providers.ProviderTestKit.SkipUnlessProcFs();
         try
         {
             string stat = File.ReadAllText($"/proc/{pid}/stat");

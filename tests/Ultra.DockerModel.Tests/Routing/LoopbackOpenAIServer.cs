@@ -33,6 +33,9 @@ public sealed class LoopbackOpenAIServer : IDisposable
     /// <summary>The headers of every request, oldest first.</summary>
     public ConcurrentQueue<System.Collections.Specialized.NameValueCollection> Requests { get; } = new();
 
+    /// <summary>The path and body of every request, oldest first.</summary>
+    public ConcurrentQueue<(string Path, string Body)> Bodies { get; } = new();
+
     /// <summary>Writes the answer to one request; the default is a short SSE answer.</summary>
     public Func<HttpListenerResponse, Task> Respond { get; set; } = r => Sse(r, "data: {\"choices\":[{\"delta\":{\"content\":\"ok\"}}]}", "data: [DONE]");
 
@@ -49,6 +52,9 @@ public sealed class LoopbackOpenAIServer : IDisposable
         }
         response.Close();
     }
+
+    /// <summary>An answer of one JSON body (a non-streaming chat completion, an embeddings list).</summary>
+    public static Task Json(HttpListenerResponse response, string body) => Error(response, 200, body);
 
     public static Task Error(HttpListenerResponse response, int status, string body, params (string Name, string Value)[] headers)
     {
@@ -80,7 +86,8 @@ public sealed class LoopbackOpenAIServer : IDisposable
             catch (HttpListenerException) { return; }
             catch (ObjectDisposedException) { return; }
             Requests.Enqueue(new System.Collections.Specialized.NameValueCollection(context.Request.Headers));
-            using (var reader = new System.IO.StreamReader(context.Request.InputStream)) await reader.ReadToEndAsync();
+            using (var reader = new System.IO.StreamReader(context.Request.InputStream))
+                Bodies.Enqueue((context.Request.Url?.AbsolutePath ?? "", await reader.ReadToEndAsync()));
             try { await Respond(context.Response); }
             catch (Exception) { try { context.Response.Abort(); } catch (Exception) { } }
         }

@@ -36,7 +36,9 @@ public class RouterTransportTests(StandInFixture fixture)
     }
 
     // RunnerEndpoint reads MODEL_RUNNER_HOST from this process; these tests give it to the docker children only.
-    private static bool ProcessHasRunnerHost => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("MODEL_RUNNER_HOST"));
+    private static void SkipIfProcessHasRunnerHost() =>
+        Skip.IfNot(string.IsNullOrEmpty(Environment.GetEnvironmentVariable("MODEL_RUNNER_HOST")),
+            "MODEL_RUNNER_HOST is set in this process, so the endpoint cannot come from `docker model status`");
 
     private static DockerModelClient DockerWithRunnerHost(StandInServer s, string runnerHost) =>
         new(new DockerCli(environment: new Dictionary<string, string?> { ["DOCKER_CONFIG"] = s.DockerConfig, ["MODEL_RUNNER_HOST"] = runnerHost }));
@@ -48,10 +50,10 @@ public class RouterTransportTests(StandInFixture fixture)
         MaxRetries = 0,
     };
 
-    [Fact]
+    [SkippableFact]
     public async Task The_http_endpoint_comes_from_docker_model_status_when_MODEL_RUNNER_HOST_is_not_set_here()
     {
-        if (ProcessHasRunnerHost) return;
+        SkipIfProcessHasRunnerHost();
         _s.Reset();
         var router = new LlmRouter(new ChatClientFactory(DockerWithRunnerHost(_s, _s.Url)));
         var r = await router.RunAsync([LlmProvider.LocalRunner("ai/smollm2")], Ask("hi", system: "short"), new Recorder(), CancellationToken.None);
@@ -59,10 +61,10 @@ public class RouterTransportTests(StandInFixture fixture)
         Assert.True(_s.GetRequests().Single().TryGetProperty("stream_options", out _)); // the HTTP client, not the CLI
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_runner_whose_status_endpoint_is_socket_relative_gives_EndpointRequired_naming_the_tcp_command()
     {
-        if (ProcessHasRunnerHost) return;
+        SkipIfProcessHasRunnerHost();
         _s.Reset();
         // Docker Desktop without host TCP: the endpoint it reports is only reachable through the Docker socket.
         var docker = DockerWithRunnerHost(_s, _s.Url + "/exp/vDD4.40");
@@ -78,10 +80,10 @@ public class RouterTransportTests(StandInFixture fixture)
         Assert.Equal(Answer("hi"), r.Text);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task After_tcp_is_enabled_the_next_call_finds_the_endpoint()
     {
-        if (ProcessHasRunnerHost) return;
+        SkipIfProcessHasRunnerHost();
         _s.Reset();
         var cli = new DockerCli(environment: new Dictionary<string, string?> { ["DOCKER_CONFIG"] = _s.DockerConfig, ["MODEL_RUNNER_HOST"] = _s.Url + "/exp/vDD4.40" });
         var factory = new ChatClientFactory(new DockerModelClient(cli));
@@ -94,10 +96,10 @@ public class RouterTransportTests(StandInFixture fixture)
         Assert.Equal(Answer("hi"), r.Text);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_stopped_runner_is_RunnerNotRunning_for_an_http_call_too_not_EndpointRequired()
     {
-        if (ProcessHasRunnerHost) return;
+        SkipIfProcessHasRunnerHost();
         _s.Reset();
         _s.Configure(new { fault = "not-running" });
         var router = new LlmRouter(new ChatClientFactory(DockerWithRunnerHost(_s, _s.Url)));
@@ -106,10 +108,13 @@ public class RouterTransportTests(StandInFixture fixture)
         Assert.Equal(ErrorKind.RunnerNotRunning, e.Kind);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Docker_Desktop_without_host_tcp_is_EndpointRequired_not_a_connection_error()
     {
-        if (ProcessHasRunnerHost || !OperatingSystem.IsLinux() || PortOpen(12434)) return;
+        SkipIfProcessHasRunnerHost();
+        Skip.IfNot(OperatingSystem.IsLinux(), "the fake docker is a sh script (Linux only)");
+        // For a socket-relative endpoint the module tries localhost:12434: a real runner there would answer the call.
+        Skip.If(PortOpen(12434), "a runner is listening on 127.0.0.1:12434 on this machine");
         // A docker whose `model status --json` is Docker Desktop's: a socket-relative endpointHost.
         string dir = Directory.CreateTempSubdirectory("fake-desktop-").FullName;
         try
@@ -187,7 +192,7 @@ public class RouterTransportTests(StandInFixture fixture)
         Assert.Equal(100, observer.Pulls[^1].PercentComplete);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task TimeoutSec_ends_a_hung_cli_call_with_Timeout_and_no_process_left()
     {
         _s.Reset();
