@@ -42,7 +42,7 @@ Describe 'Embedded engine' -Tag Embedded {
         It '-Stream writes the pieces as they are generated' {
             $clock = [Diagnostics.Stopwatch]::StartNew()
             $seen = [Collections.Generic.List[object]]::new()
-            Invoke-LocalLlm 'Tell me a story' -Provider e -MaxTokens 300 -Threads 1 -Stream |
+            Invoke-LocalLlm 'Tell me a story' -Provider e -MaxTokens 120 -Threads 1 -Stream |
                 ForEach-Object { $seen.Add([pscustomobject]@{ Piece = $_; At = $clock.Elapsed.TotalMilliseconds }) }
             $seen.Count | Should -BeGreaterThan 50
             foreach ($s in $seen) { $s.Piece | Should -BeOfType ([string]) }
@@ -53,7 +53,7 @@ Describe 'Embedded engine' -Tag Embedded {
             $answer = (Invoke-LocalLlm 'hi' -Provider e -MaxTokens 40 -Temperature 0 -Threads 1).Text
             $word = Get-Word $answer
             $word | Should -Not -BeNullOrEmpty -Because "the greedy answer has a word to look for: $answer"
-            $t = Invoke-InTerminal "Set-LlmProviderFallback -Provider @{ Name = 'e'; Kind = 'Embedded'; Model = '$model' } -Confirm:`$false; Invoke-LocalLlm 'hi' -Provider e -MaxTokens 40 -Temperature 0 -Threads 1"
+            $t = Invoke-InTerminal "Invoke-LocalLlm 'hi' -Provider e -MaxTokens 40 -Temperature 0 -Threads 1" # the child reads this file's settings
             $t.ExitCode | Should -Be 0
             ([regex]::Matches($t.Text, [regex]::Escape($word))).Count | Should -Be 1 -Because "the answer is shown once:`n$($t.Text)"
             $t.Text | Should -Match '\be\s+.*tiny\.gguf'

@@ -5,6 +5,7 @@ using System.Management.Automation;
 using Ultra.DockerModel.Engine;
 using Ultra.DockerModel.Routing;
 using Ultra.DockerModel.Settings;
+using Ultra.DockerModel.Stores;
 
 namespace Ultra.DockerModel.Commands
 {
@@ -125,6 +126,7 @@ namespace Ultra.DockerModel.Commands
                     {
                         EngineOptions = EngineSettings.From(settings, Threads),
                         EngineLog = new EngineLogForwarder(this, queue),
+                        FindInStores = name => EmbeddedModelFile.InStores(ModelStores.Open(settings), name),
                     })
                     .RunAsync(chain, request, observer = new Observer(this, queue, live), token));
                 observer?.CompletePull();
