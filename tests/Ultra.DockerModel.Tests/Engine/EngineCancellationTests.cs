@@ -20,8 +20,13 @@ public class EngineCancellationTests(ModelFolder models, ITestOutputHelper outpu
 
     private IChatClient Client() => Instance.CreateChatClient(models.Get(Wide), Options());
 
-    /// <summary>Runs a call, cancels it after <paramref name="after"/>, and returns how long the stop took and the pieces seen.</summary>
-    private async Task<(double StopMs, int Pieces)> CancelAsync(string prompt, TimeSpan after, int maxTokens)
+    private string WidePath => System.IO.Path.GetFullPath(models.Get(Wide));
+
+    /// <summary>
+    /// Runs a call, cancels it 30 ms into its prompt pass (<paramref name="inPrefill"/>: the call holds the model and has
+    /// written nothing) or into its generation (pieces are out), and returns how long the stop took and the pieces seen.
+    /// </summary>
+    private async Task<(double StopMs, int Pieces)> CancelAsync(string prompt, bool inPrefill, int maxTokens)
     {
         using var cts = new CancellationTokenSource();
         int pieces = 0;
@@ -30,15 +35,21 @@ public class EngineCancellationTests(ModelFolder models, ITestOutputHelper outpu
             await foreach (var u in Client().GetStreamingResponseAsync(User(prompt), new ChatOptions { MaxOutputTokens = maxTokens, Seed = 1 }, cts.Token))
                 if (u.Text.Length > 0) Interlocked.Increment(ref pieces);
         });
-        await Task.Delay(after);
+        var wait = Stopwatch.StartNew();
+        while (!(inPrefill ? Instance.GetLoadedModels().Any(m => m.Path == WidePath && m.ActiveCalls > 0) : Volatile.Read(ref pieces) > 0))
+        {
+            Assert.True(wait.Elapsed < TimeSpan.FromSeconds(30) && !run.IsCompleted, "the call never got there");
+            await Task.Delay(2);
+        }
+        await Task.Delay(30);
         Assert.False(run.IsCompleted, "the call was still running when cancelled");
+        if (inPrefill) Assert.Equal(0, Volatile.Read(ref pieces));
         var clock = Stopwatch.StartNew();
         cts.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
         double stopMs = clock.Elapsed.TotalMilliseconds;
         // The call has returned; llama.cpp stops its current step at the next abort check and then frees the context.
-        string path = System.IO.Path.GetFullPath(models.Get(Wide));
-        while (Instance.GetLoadedModels().Any(m => m.Path == path && m.ActiveCalls > 0))
+        while (Instance.GetLoadedModels().Any(m => m.Path == WidePath && m.ActiveCalls > 0))
         {
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), "the cancelled native work did not stop within 5 s");
             await Task.Delay(5);
@@ -50,14 +61,8 @@ public class EngineCancellationTests(ModelFolder models, ITestOutputHelper outpu
     [Fact]
     public async Task Cancelling_during_the_prompt_pass_stops_within_100_ms()
     {
-        // Warm: model loaded, context ready; then time one whole prompt pass to know the cancel lands inside it.
-        var clock = Stopwatch.StartNew();
-        await Client().GetResponseAsync(User(LongPrompt), new ChatOptions { MaxOutputTokens = 1 });
-        double prefill = clock.Elapsed.TotalMilliseconds;
-        output.WriteLine($"prompt pass: {prefill:0} ms");
-        Assert.True(prefill > 300, $"the prompt pass took only {prefill:0} ms: too short to cancel inside it");
-
-        var (stopMs, pieces) = await CancelAsync(LongPrompt, TimeSpan.FromMilliseconds(prefill / 4), maxTokens: 5);
+        await Client().GetResponseAsync(User("hi"), new ChatOptions { MaxOutputTokens = 1 }); // model loaded, context ready
+        var (stopMs, pieces) = await CancelAsync(LongPrompt, inPrefill: true, maxTokens: 5);
         output.WriteLine($"stopped {stopMs:0.0} ms after the cancel");
         Assert.Equal(0, pieces);
         Assert.True(stopMs < 100, $"took {stopMs:0} ms to stop");
@@ -66,7 +71,7 @@ public class EngineCancellationTests(ModelFolder models, ITestOutputHelper outpu
     [Fact]
     public async Task Cancelling_during_generation_stops_within_100_ms()
     {
-        var (stopMs, pieces) = await CancelAsync("Once upon a time", TimeSpan.FromMilliseconds(400), maxTokens: 100_000);
+        var (stopMs, pieces) = await CancelAsync("Once upon a time", inPrefill: false, maxTokens: 100_000);
         output.WriteLine($"stopped {stopMs:0.0} ms after the cancel, {pieces} pieces");
         Assert.True(pieces > 0, "generation had started");
         Assert.True(stopMs < 100, $"took {stopMs:0} ms to stop");
@@ -80,8 +85,8 @@ public class EngineCancellationTests(ModelFolder models, ITestOutputHelper outpu
         long before = Rss();
         for (int i = 0; i < 8; i++)
         {
-            await CancelAsync(LongPrompt, TimeSpan.FromMilliseconds(60), maxTokens: 5);
-            await CancelAsync("Once upon a time", TimeSpan.FromMilliseconds(150), maxTokens: 100_000);
+            await CancelAsync(LongPrompt, inPrefill: true, maxTokens: 5);
+            await CancelAsync("Once upon a time", inPrefill: false, maxTokens: 100_000);
         }
         long after = Rss();
         output.WriteLine($"RSS before {before / 1048576.0:0.0} MB, after 16 cancelled calls {after / 1048576.0:0.0} MB");

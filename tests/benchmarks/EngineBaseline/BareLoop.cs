@@ -19,7 +19,7 @@ public static class BareLoop
     private static readonly Dictionary<string, (LLamaWeights Weights, LLamaContext Context)> Loaded = new();
 
     /// <summary>Runs one generation; returns the text and [firstPieceMs, generationMs, tokens, loadMs] (loadMs 0 once loaded).</summary>
-    public static (string Text, double[] Figures) Run(string modelPath, string prompt, int maxTokens, int threads, uint contextSize, long seed)
+    public static (string Text, double[] Figures) Run(string modelPath, string prompt, int maxTokens, int threads, uint contextSize, long seed, float temperature)
     {
         var clock = Stopwatch.StartNew();
         double loadMs = 0;
@@ -45,7 +45,7 @@ public static class BareLoop
             for (int j = 0; j < n; j++) batch.Add(tokens[i + j], position++, LLamaSeqId.Zero, i + j == tokens.Length - 1);
             Check(context.Decode(batch));
         }
-        using var sampler = new DefaultSamplingPipeline { Temperature = 0.8f, TopP = 0.95f, TopK = 40, MinP = 0.05f, Seed = unchecked((uint)seed) };
+        using var sampler = new DefaultSamplingPipeline { Temperature = temperature, TopP = 0.95f, TopK = 40, MinP = 0.05f, Seed = unchecked((uint)seed) };
         var decoder = new StreamingTokenDecoder(context);
         var text = new StringBuilder();
         double first = -1, last = 0;
