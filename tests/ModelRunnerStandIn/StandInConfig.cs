@@ -22,6 +22,7 @@ public sealed class StandInConfig
     public bool AlwaysSendUsage { get; set; }        // older llama.cpp: usage on the last chunk, always
     public bool Reasoning { get; set; }              // emit reasoning_content before the answer
     public bool SplitUtf8Writes { get; set; }        // plugin: split multi-byte characters across two writes
+    public int LoadDelayMs { get; set; }             // time a model's runner takes to load (first request after an unload)
     public int EmbeddingDimensions { get; set; } = 384; // length of the vectors /engines/v1/embeddings answers
 
     public StandInConfig Clone() => (StandInConfig)MemberwiseClone();
@@ -41,6 +42,7 @@ public sealed class StandInConfig
         ("alwaysSendUsage", J.B(AlwaysSendUsage)),
         ("reasoning", J.B(Reasoning)),
         ("splitUtf8Writes", J.B(SplitUtf8Writes)),
+        ("loadDelayMs", J.N(LoadDelayMs)),
         ("embeddingDimensions", J.N(EmbeddingDimensions)));
 
     /// <summary>Merges the given keys; returns an error text (for a 400) on an unknown key or bad value.</summary>
@@ -118,6 +120,7 @@ public sealed class StandInConfig
         ["pullStepDelayMs"] = (c, n) => c.PullStepDelayMs = n,
         ["retryBaseMs"] = (c, n) => c.RetryBaseMs = n,
         ["contextSize"] = (c, n) => c.ContextSize = n,
+        ["loadDelayMs"] = (c, n) => c.LoadDelayMs = n,
         ["embeddingDimensions"] = (c, n) => c.EmbeddingDimensions = Math.Max(1, n),
     };
 
@@ -127,6 +130,6 @@ public sealed class StandInConfig
         AnswerBytes = o.AnswerBytes; CliVersion = o.CliVersion; AutoInstallNoise = o.AutoInstallNoise;
         CrashAfterPieces = o.CrashAfterPieces; PullStepDelayMs = o.PullStepDelayMs; RetryBaseMs = o.RetryBaseMs;
         ContextSize = o.ContextSize; AlwaysSendUsage = o.AlwaysSendUsage; Reasoning = o.Reasoning;
-        SplitUtf8Writes = o.SplitUtf8Writes; EmbeddingDimensions = o.EmbeddingDimensions;
+        SplitUtf8Writes = o.SplitUtf8Writes; LoadDelayMs = o.LoadDelayMs; EmbeddingDimensions = o.EmbeddingDimensions;
     }
 }

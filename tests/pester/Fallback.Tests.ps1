@@ -33,7 +33,7 @@ Describe 'LLM provider fallback' {
         Reset-StandIn $local
         Reset-StandIn $backup
         # The cool-down lives for the session; a test that is not about it starts without any.
-        [Ultra.DockerModel.Routing.ProviderCooldown]::Reset()
+        [Ultra.DockerModel.Commands.ModuleState]::Cooldown.Reset()
         if (Test-Path -LiteralPath $settingsFile) { Remove-Item -LiteralPath $settingsFile -Force }
     }
 
@@ -187,6 +187,84 @@ Describe 'LLM provider fallback' {
         }
     }
 
+    Describe 'The answer comes from whom the user asked (issue 10)' {
+        BeforeEach { Set-LlmProviderFallback -Provider $chain }
+
+        It '-Model naming a model that is not installed is ModelNotFound, whatever the chain holds (item 1)' {
+            foreach ($transport in 'Cli', 'Http') {
+                $e = Invoke-Failing { Invoke-LocalLlm hi -Model ai/qwen2.5 -Transport $transport }
+                $e.FullyQualifiedErrorId | Should -BeLike 'ModelNotFound,*'
+                $e.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+                $e.Exception.Message | Should -BeLike '*Install-LocalModel ai/qwen2.5*-AutoPull*'
+            }
+            @(Get-StandInRequests $backup).Count | Should -Be 0
+            @(Get-StandInRequests $local | Where-Object model -NE 'ai/qwen2.5').Count | Should -Be 0  # local's ai/smollm2 was not asked either
+            (Get-StandInStats $local).pulls | Should -Be 0
+            # Not a cool-down: once installed, the model answers at once.
+            Install-LocalModel ai/qwen2.5
+            (Invoke-LocalLlm hi -Model ai/qwen2.5).Model | Should -Be 'ai/qwen2.5'
+        }
+        It 'says with one warning who failed, why and who answered when another provider answers (item 2)' {
+            Set-StandInConfig $local @{ fault = 'not-running' } | Out-Null
+            $r = Invoke-LocalLlm hi -WarningVariable warned -WarningAction SilentlyContinue
+            $r.Provider | Should -Be 'backup'
+            @($warned).Count | Should -Be 1
+            "$($warned[0])" | Should -BeExactly "'local' (ai/smollm2) failed (RunnerNotRunning), so 'backup' (ai/smollm2) answered. The response's Attempts say more."
+            $r.Attempts[0].Error | Should -BeLike '*not running*'
+            # Later calls that skip the cooling runner say so too; -WarningAction SilentlyContinue silences it.
+            $out = Invoke-LocalLlm hi -WarningAction SilentlyContinue 3>&1
+            @($out | Where-Object { $_ -is [System.Management.Automation.WarningRecord] }).Count | Should -Be 0
+            $out = Invoke-LocalLlm hi 3>&1
+            @($out | Where-Object { $_ -is [System.Management.Automation.WarningRecord] }).Message | Should -BeLike "'local' (ai/smollm2) was skipped*cool-down*'backup' (ai/smollm2) answered*"
+        }
+        It 'gives no warning when the first provider answers' {
+            $out = Invoke-LocalLlm hi 3>&1
+            @($out | Where-Object { $_ -is [System.Management.Automation.WarningRecord] }).Count | Should -Be 0
+            ($out | Where-Object { $_ -is [Ultra.DockerModel.LlmResponse] }).Provider | Should -Be 'local'
+        }
+        It 'continues a piped response with its provider and model (item 3)' {
+            Set-StandInConfig $local @{ fault = 'not-running' } | Out-Null
+            $first = Invoke-LocalLlm 'Name three rivers.' -WarningAction SilentlyContinue
+            $first.Provider | Should -Be 'backup'
+            Reset-StandIn $local
+            [Ultra.DockerModel.Commands.ModuleState]::Cooldown.Reset()  # the runner is back and known to be: it could answer
+            $second = $first | Invoke-LocalLlm 'Which is longest?'
+            $second.Provider | Should -Be 'backup'
+            $sent = @(Get-StandInRequests $backup)[-1].messages
+            $sent.role | Should -Be @('user', 'assistant', 'user')
+            $sent.content | Should -Be @('Name three rivers.', $first.Text, 'Which is longest?')
+            @(Get-StandInRequests $local).Count | Should -Be 0
+            # -Provider and -Model say otherwise.
+            ($second | Invoke-LocalLlm 'And the shortest?' -Provider local -Transport Http).Provider | Should -Be 'local'
+            $r = $second | Invoke-LocalLlm 'And the shortest?' -Model ai/llama3.2
+            $r.Provider | Should -Be 'DockerModelRunner'
+            $r.Model | Should -Be 'ai/llama3.2'
+        }
+        It 'continues with the provider that answered even once the chain no longer holds it (item 3)' {
+            $first = Invoke-LocalLlm 'Name three rivers.' -Provider backup
+            Set-LlmProviderFallback -Provider @($chain[0])
+            $second = $first | Invoke-LocalLlm 'Which is longest?'
+            $second.Provider | Should -Be 'backup'
+            $second.History.Count | Should -Be 4
+            @(Get-StandInRequests $local).Count | Should -Be 0
+            # With no chain at all, and with the local runner's default entry.
+            Clear-LlmProviderFallback
+            $local1 = Invoke-LocalLlm 'one' -Model ai/llama3.2
+            $local2 = $local1 | Invoke-LocalLlm 'two'
+            $local2.Model | Should -Be 'ai/llama3.2'
+            (@(Get-StandInRequests $local)[-1]).messages.Count | Should -Be 3
+        }
+        It 'keeps the cool-down per runspace: a new runspace tries the runner again (item 5)' {
+            Set-StandInConfig $local @{ fault = 'not-running' } | Out-Null
+            (Invoke-LocalLlm hi -WarningAction SilentlyContinue).Provider | Should -Be 'backup'
+            Reset-StandIn $local
+            (Invoke-LocalLlm hi -WarningAction SilentlyContinue).Attempts[0].ErrorId | Should -Be 'CoolingDown'
+            $other = Invoke-Captured 'Invoke-LocalLlm hi'
+            $other.Errors | Should -BeNullOrEmpty
+            $other.Output[0].Provider | Should -Be 'local'
+        }
+    }
+
     Describe 'Set-LlmProviderFallback validation' {
         BeforeEach {
             Set-LlmProviderFallback -Provider $chain
@@ -304,7 +382,7 @@ Describe 'LLM provider fallback' {
             $bytes = [Text.Encoding]::UTF8.GetBytes("{ `"providers`": [ { `"name`": `"half`", ")
             [IO.File]::WriteAllBytes($settingsFile, $bytes)
             $broken = [Convert]::ToBase64String($bytes)
-            foreach ($call in { Set-LlmProviderFallback -Provider $chain }, { Invoke-LocalLlm hi }, { Invoke-LocalLlm hi -Model ai/smollm2 },
+            foreach ($call in { Set-LlmProviderFallback -Provider $chain }, { Invoke-LocalLlm hi }, { Invoke-LocalLlm hi -Provider local },
                 { Get-LlmProviderFallback }, { Clear-LlmProviderFallback }) {
                 $e = Invoke-Failing $call
                 $e.FullyQualifiedErrorId | Should -BeLike 'SettingsInvalid,*'
@@ -312,6 +390,12 @@ Describe 'LLM provider fallback' {
                 Get-Bytes | Should -Be $broken
             }
             @(Get-StandInRequests $local).Count | Should -Be 0
+            # A call that needs no chain still runs, with a warning naming the file (issue 10 item 18).
+            $r = Invoke-LocalLlm hi -Model ai/smollm2 -NoFallback -WarningVariable warned -WarningAction SilentlyContinue
+            $r.Text | Should -BeLike 'You said: «hi».*'
+            "$warned" | Should -BeLike "*'$settingsFile'*without the saved fallback chain*"
+            (Invoke-LocalLlm hi -Model ai/smollm2 -WarningAction SilentlyContinue).Provider | Should -Be 'DockerModelRunner'
+            Get-Bytes | Should -Be $broken
             # Tab completion must not throw on it either.
             $line = 'Invoke-LocalLlm hi -Provider '
             (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches | Should -BeNullOrEmpty
@@ -340,7 +424,8 @@ Describe 'LLM provider fallback' {
         }
         It 'is not in verbose or debug output, the request body, or the answer' {
             Set-StandInConfig $local @{ fault = 'not-running' } | Out-Null
-            $all = Invoke-LocalLlm hi -Verbose -Debug *>&1 | ForEach-Object { $_; if ($_ -is [Ultra.DockerModel.LlmResponse]) { $_.Attempts | Format-List * } } | Out-String -Width 300
+            # -Debug makes a warning ask first (PowerShell's rule); the fallback warning is expected here.
+            $all = Invoke-LocalLlm hi -Verbose -Debug -WarningAction Continue *>&1 | ForEach-Object { $_; if ($_ -is [Ultra.DockerModel.LlmResponse]) { $_.Attempts | Format-List * } } | Out-String -Width 300
             $all | Should -BeLike '*backup*'
             $all | Should -Not -BeLike "*$key*"
             (Get-StandInRequests $backup | ConvertTo-Json -Depth 10) | Should -Not -BeLike "*$key*"

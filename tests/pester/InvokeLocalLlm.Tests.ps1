@@ -189,6 +189,24 @@ Invoke-LocalLlm 'stream redirected' -Model ai/smollm2 -Stream -Transport Http
             (LastRequest).messages[0].content | Should -BeExactly 'only the context'
             $r.Text | Should -BeExactly (Answer 'only the context')
         }
+        It 'takes piped text alone as the prompt, with no -Prompt (issue 10 item 4)' {
+            $r = 'Why is the sky blue?' | Invoke-LocalLlm -Model ai/smollm2
+            (LastRequest).messages[0].content | Should -BeExactly 'Why is the sky blue?'
+            $r.Text | Should -BeExactly (Answer 'Why is the sky blue?')
+            $r = 'line one', 'line two' | Invoke-LocalLlm -Model ai/smollm2 -Transport Http
+            (LastRequest).messages[0].content | Should -BeExactly "line one`nline two"
+        }
+        It 'still asks for -Prompt when nothing is piped, and refuses a piped response with no question' {
+            $run = Invoke-Captured 'try { Invoke-LocalLlm -Model ai/smollm2 } catch { $_ }'
+            "$($run.Output[0].FullyQualifiedErrorId)" | Should -BeLike 'MissingMandatoryParameter,*'
+            "$($run.Output[0])" | Should -BeLike '*Prompt*'
+            $first = Invoke-LocalLlm 'first' -Model ai/smollm2
+            $err = $null
+            try { $first | Invoke-LocalLlm } catch { $err = $_ }
+            $err.FullyQualifiedErrorId | Should -BeLike 'InvalidInvocation,*'
+            $err.Exception.Message | Should -BeLike '*prompt is empty*'
+            @(Get-StandInRequests $standIn).Count | Should -Be 1
+        }
         It 'refuses an empty prompt (over the CLI it would answer with its interactive chat)' {
             foreach ($empty in '', '   ') {
                 $err = $null

@@ -112,7 +112,7 @@ Describe 'Reliability (fault injection)' -Tag Reliability {
     }
 
     AfterAll {
-        [Ultra.DockerModel.Routing.ProviderCooldown]::Reset()
+        [Ultra.DockerModel.Commands.ModuleState]::Cooldown.Reset()
         $env:ULTRA_DOCKERMODEL_HOME = $SavedHome
         Disable-StandIn $standIn
         Stop-StandIn $standIn
@@ -120,7 +120,7 @@ Describe 'Reliability (fault injection)' -Tag Reliability {
 
     BeforeEach {
         Reset-StandIn $standIn
-        [Ultra.DockerModel.Routing.ProviderCooldown]::Reset()
+        [Ultra.DockerModel.Commands.ModuleState]::Cooldown.Reset()
         # A settings folder of its own for every test: no chain unless the test sets one.
         $env:ULTRA_DOCKERMODEL_HOME = Join-Path $TestDrive ('home-' + [guid]::NewGuid().ToString('N'))
     }
@@ -515,12 +515,14 @@ Describe 'Reliability (fault injection)' -Tag Reliability {
             [System.IO.File]::WriteAllText($file, $broken)
             $stamp = (Get-Item $file).LastWriteTimeUtc
             foreach ($command in { Get-LlmProviderFallback }, { Set-LlmProviderFallback @(@{ Name = 'a'; Kind = 'DockerModelRunner'; Model = 'ai/smollm2' }) },
-                { Clear-LlmProviderFallback -Confirm:$false }, { Invoke-LocalLlm 'hi' -Model ai/smollm2 }) {
+                { Clear-LlmProviderFallback -Confirm:$false }, { Invoke-LocalLlm 'hi' }) {
                 try { & $command; throw 'no error' } catch { $e = $_ }
                 $e.FullyQualifiedErrorId | Should -BeLike 'SettingsInvalid,*'
                 $e.CategoryInfo.Category | Should -Be 'InvalidData'
                 $e.Exception.Message | Should -Match ([regex]::Escape($file))
             }
+            # A call that needs no chain runs, with a warning (issue 10 item 18).
+            Invoke-LocalLlm 'hi' -Model ai/smollm2 -WarningAction SilentlyContinue | Should -Not -BeNullOrEmpty
             [System.IO.File]::ReadAllText($file) | Should -BeExactly $broken
             (Get-Item $file).LastWriteTimeUtc | Should -Be $stamp
             Get-ChildItem $env:ULTRA_DOCKERMODEL_HOME -Filter *.tmp | Should -BeNullOrEmpty

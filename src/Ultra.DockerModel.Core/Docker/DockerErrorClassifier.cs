@@ -28,7 +28,8 @@ namespace Ultra.DockerModel
             if (Has(text, "is not a docker command", "unknown command: docker model")
                 || (Has(text, "unknown flag") && Has(text, "Usage:  docker [OPTIONS] COMMAND")))
                 e = new PluginMissingException(stderr ?? "");
-            else if (Has(text, "Docker Model Runner is not running"))
+            // configure prints desktop.ErrServiceUnavailable (any HTTP 503) bare, without the not-running block.
+            else if (Has(text, "Docker Model Runner is not running") || firstLine == "service unavailable")
                 e = new RunnerNotRunningException(stderr ?? "");
             else if (Has(text, "not enough GPU memory", "cudaMalloc failed", "failed to allocate buffer", "model too big", "out of memory"))
                 e = new ModelOutOfMemoryException(model, stderr ?? "");
@@ -42,6 +43,12 @@ namespace Ultra.DockerModel
                 e = new ModelNotFoundException(model ?? "", stderr);
             else if (Has(text, "Failed to pull model"))
                 e = new ModelPullException(model ?? "", firstLine.Replace("Failed to pull model: ", ""), stderr ?? "");
+            else if (Has(text, "runner already active"))
+                e = new DockerModelException(ErrorKind.ModelInUse,
+                    $"Model '{model}' is answering a request, so the runner cannot change its configuration now. Try again when it is idle.", stderr);
+            else if (Has(text, "is not allowed for backend", "paths are not allowed", "value cannot start with '-'", "invalid mode", "invalid keep_alive",
+                "Exactly one model must be specified", "requires MODEL unless", "does not take MODEL"))
+                e = new DockerModelException(ErrorKind.InvalidInvocation, $"docker model refused the request: {firstLine}", stderr);
             else if (Has(text, "must be forced"))
                 e = new DockerModelException(ErrorKind.InvalidInvocation,
                     $"Model '{model}' has several tags; remove it with -Force to delete them all, or name one tag to remove just that tag.", stderr);

@@ -8,7 +8,7 @@ using System.Threading.Tasks;
 namespace Ultra.DockerModel
 {
     /// <summary>The <c>docker model</c> commands this module uses, with typed results and typed errors.</summary>
-    public sealed class DockerModelClient
+    public sealed partial class DockerModelClient
     {
         private static readonly Regex Downloaded = new(@"^Downloaded\s+(?<cur>\S+)\s+of\s+(?<total>\S+)\s*$", RegexOptions.CultureInvariant);
         private static readonly Regex ClientVersion = new(@"^(?:Client:\s*\n\s*Version:\s*(?<v>\S+)|Docker Model Runner version\s+(?<v>\S+))", RegexOptions.Multiline | RegexOptions.CultureInvariant);
@@ -129,7 +129,7 @@ namespace Ultra.DockerModel
             }
         }
 
-        private async Task<CliResult> RunCheckedAsync(string[] args, string? model, CancellationToken cancellationToken)
+        private async Task<CliResult> RunCheckedAsync(IReadOnlyList<string> args, string? model, CancellationToken cancellationToken)
         {
             var result = await Cli.RunAsync(args, cancellationToken).ConfigureAwait(false);
             if (result.ExitCode != 0) throw DockerErrorClassifier.Classify(result.StandardError, result.ExitCode, model);

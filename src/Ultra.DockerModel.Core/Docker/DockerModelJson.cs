@@ -52,6 +52,33 @@ namespace Ultra.DockerModel
             };
         }
 
+        /// <summary><c>configure show</c>: ModelConfigEntry objects, whose keys Go writes capitalised (no json tags).</summary>
+        public static IReadOnlyList<ModelConfiguration> ParseConfigurations(string stdout)
+        {
+            string json = FromFirst(stdout, '[', allowNull: true);
+            if (json.Length == 0 || json.StartsWith("null", StringComparison.Ordinal)) return Array.Empty<ModelConfiguration>();
+            using var doc = JsonDocument.Parse(json, Options);
+            if (doc.RootElement.ValueKind != JsonValueKind.Array) return Array.Empty<ModelConfiguration>();
+            return doc.RootElement.EnumerateArray().Select(e =>
+            {
+                var config = e.TryGetProperty("Config", out var c) && c.ValueKind == JsonValueKind.Object ? c : default;
+                string? model = Str(e, "Model");
+                return new ModelConfiguration
+                {
+                    Name = string.IsNullOrEmpty(model) ? Str(e, "ModelID") ?? "" : ModelReference.Normalize(model!),
+                    Id = Str(e, "ModelID") ?? "",
+                    Backend = Str(e, "Backend"),
+                    Mode = Str(e, "Mode"),
+                    ContextSize = config.ValueKind == JsonValueKind.Object && config.TryGetProperty("context-size", out var cs) && cs.TryGetInt32(out int n) && n > 0 ? n : null,
+                    RuntimeFlags = config.ValueKind == JsonValueKind.Object && config.TryGetProperty("runtime-flags", out var f) && f.ValueKind == JsonValueKind.Array
+                        ? f.EnumerateArray().Select(x => x.GetString() ?? "").ToList() : new List<string>(),
+                    KeepAlive = GoDuration.ParseKeepAlive(Str(config, "keep_alive")),
+                    Reasoning = config.ValueKind == JsonValueKind.Object && config.TryGetProperty("llamacpp", out var l) && l.ValueKind == JsonValueKind.Object
+                        && l.TryGetProperty("reasoning-budget", out var rb) && rb.TryGetInt32(out int budget) ? budget != 0 : null,
+                };
+            }).ToList();
+        }
+
         /// <summary><c>status --json</c>: running, backends, and (since late 2025) kind and endpointHost.</summary>
         public static (bool Running, IReadOnlyDictionary<string, string> Backends, string? Kind, string? Endpoint, string? EndpointHost) ParseStatus(string stdout)
         {

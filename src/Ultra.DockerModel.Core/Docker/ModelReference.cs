@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Text.RegularExpressions;
 
 namespace Ultra.DockerModel
@@ -70,17 +71,20 @@ namespace Ultra.DockerModel
         /// Whether a user's reference names this model: by any tag (a reference without a tag matches every tag of
         /// its repository, as <c>docker model ls FILTER</c> does) or by id.
         /// </summary>
-        public static bool Matches(LocalModel model, string reference)
+        public static bool Matches(LocalModel model, string reference) => Matches(model.Tags, model.Id, reference);
+
+        /// <summary>The same test for anything known by its tags and id (a loaded model: its one name).</summary>
+        public static bool Matches(IEnumerable<string> tags, string id, string reference)
         {
             string r = reference.Trim();
             if (IsId(r))
             {
                 string hex = r.StartsWith("sha256:", StringComparison.OrdinalIgnoreCase) ? r.Substring(7) : r;
-                return model.Id.Substring(Math.Min(7, model.Id.Length)).StartsWith(hex, StringComparison.OrdinalIgnoreCase);
+                return id.Substring(id.StartsWith("sha256:", StringComparison.Ordinal) ? 7 : 0).StartsWith(hex, StringComparison.OrdinalIgnoreCase);
             }
             string normalized = Normalize(r);
             bool hasTag = r.LastIndexOf(':') > r.LastIndexOf('/');
-            foreach (var tag in model.Tags)
+            foreach (var tag in tags)
             {
                 string t = Normalize(tag);
                 if (hasTag ? t == normalized : Repository(t) == Repository(normalized)) return true;

@@ -32,5 +32,7 @@ namespace Ultra.DockerModel
         NotAModel,
         StoreInvalid,
         SchemaMismatch,
+        /// <summary>The model is busy answering a request, so it cannot be reconfigured or unloaded now.</summary>
+        ModelInUse,
     }
 }

@@ -28,7 +28,7 @@ namespace Ultra.DockerModel
     {
         public ModelNotFoundException(string model, string? raw = null, bool suggestInstall = true) : base(ErrorKind.ModelNotFound,
             suggestInstall
-                ? $"Model '{model}' is not installed. Run 'Install-LocalModel {model}' to pull it, or 'Get-LocalModel' to see the installed models."
+                ? $"Model '{model}' is not installed. Run 'Install-LocalModel {model}' to pull it (or add -AutoPull to pull it on first use); 'Get-LocalModel' lists the installed models."
                 : $"Model '{model}' was not found in the registry. Check the name (for example 'ai/smollm2' or 'ai/llama3.2:1B-Q8_0').",
             raw) { Model = model; }
 

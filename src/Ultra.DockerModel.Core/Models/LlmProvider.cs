@@ -40,6 +40,30 @@ namespace Ultra.DockerModel
         public static LlmProvider LocalRunner(string model, LlmTransport transport = LlmTransport.Auto) =>
             new() { Name = "DockerModelRunner", Kind = LlmProviderKind.DockerModelRunner, Model = model, Transport = transport };
 
+        /// <summary>A copy, with another model or transport where given: chain entries are never changed in place.</summary>
+        public LlmProvider With(string? model = null, LlmTransport? transport = null) => new()
+        {
+            Name = Name,
+            Kind = Kind,
+            Model = model ?? Model,
+            Endpoint = Endpoint,
+            ApiKeyEnvironmentVariable = ApiKeyEnvironmentVariable,
+            TimeoutSec = TimeoutSec,
+            Enabled = Enabled,
+            Transport = transport ?? Transport,
+        };
+
+        /// <summary>Whether two entries reach the same model the same way (a chain never tries such a pair twice).</summary>
+        public bool SameTarget(LlmProvider other) => Kind == other.Kind
+            && string.Equals(Endpoint?.TrimEnd('/'), other.Endpoint?.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)
+            && ServesModel(other.Model);
+
+        /// <summary>Whether this entry answers with <paramref name="model"/> (Docker names compared as Docker normalizes them).</summary>
+        public bool ServesModel(string? model) =>
+            Kind != LlmProviderKind.OpenAICompatible && ModelReference.IsValid(Model) && ModelReference.IsValid(model)
+                ? ModelReference.Normalize(Model!) == ModelReference.Normalize(model!)
+                : string.Equals(Model, model, StringComparison.Ordinal);
+
         /// <summary>Throws <see cref="DockerModelException"/> (SettingsInvalid) describing the first problem.</summary>
         public void Validate()
         {

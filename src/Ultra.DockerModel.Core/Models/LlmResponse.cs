@@ -11,6 +11,11 @@ namespace Ultra.DockerModel
         public string? Model { get; init; }
         /// <summary>The provider that answered (its name in the fallback chain, or <c>DockerModelRunner</c>).</summary>
         public string Provider { get; init; } = "";
+        /// <summary>
+        /// The chain entry that answered, as it was used (kind, endpoint, model; never a key): piping this response back
+        /// into Invoke-LocalLlm continues with it, even once the saved chain no longer holds it.
+        /// </summary>
+        public LlmProvider? ProviderEntry { get; init; }
         /// <summary><c>stop</c>, <c>length</c> or what the provider reported; null when it did not say.</summary>
         public string? FinishReason { get; init; }
         public TimeSpan Elapsed { get; init; }

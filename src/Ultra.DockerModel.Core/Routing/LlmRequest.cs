@@ -26,6 +26,8 @@ namespace Ultra.DockerModel.Routing
         /// <summary>Tries per provider for transient errors (429, 5xx) after the first.</summary>
         public int MaxRetries { get; init; } = 2;
         public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(500);
+        /// <summary>How long a provider found unavailable is skipped by later calls (the settings' CooldownSec).</summary>
+        public TimeSpan Cooldown { get; init; } = TimeSpan.FromSeconds(30);
         /// <summary>A Retry-After longer than this is not waited for: the provider counts as unavailable and the next one is tried.</summary>
         public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(30);
     }

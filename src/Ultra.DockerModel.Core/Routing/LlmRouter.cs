@@ -18,10 +18,19 @@ namespace Ultra.DockerModel.Routing
     public sealed class LlmRouter
     {
         private readonly ChatClientFactory _factory;
+        private readonly ProviderCooldown _cooldown;
 
-        public LlmRouter(ChatClientFactory factory) => _factory = factory;
+        /// <param name="cooldown">Whom the router remembers as unavailable; its owner shares it across calls (default: this router's own).</param>
+        public LlmRouter(ChatClientFactory factory, ProviderCooldown? cooldown = null)
+        {
+            _factory = factory;
+            _cooldown = cooldown ?? new ProviderCooldown();
+        }
 
-        public async Task<LlmResponse> RunAsync(IReadOnlyList<LlmProvider> chain, LlmRequest request, IRouteObserver observer, CancellationToken cancellationToken)
+        public Task<LlmResponse> RunAsync(IReadOnlyList<LlmProvider> chain, LlmRequest request, IRouteObserver observer, CancellationToken cancellationToken) =>
+            RunAsync(new ProviderChain(chain), request, observer, cancellationToken);
+
+        public async Task<LlmResponse> RunAsync(ProviderChain chain, LlmRequest request, IRouteObserver observer, CancellationToken cancellationToken)
         {
             var attempts = new List<LlmAttempt>();
             var failures = new List<DockerModelException>();
@@ -30,17 +39,21 @@ namespace Ultra.DockerModel.Routing
             if (request.Timeout is TimeSpan t) whole.CancelAfter(t);
 
             // Skip cooling providers only while another can still be tried.
-            var usable = chain.Where(p => !ProviderCooldown.IsCooling(p, out _)).ToList();
-            if (usable.Count == 0) usable = chain.ToList();
-            foreach (var p in chain.Except(usable))
+            var usable = chain.Providers.Where(p => !_cooldown.IsCooling(p, out _)).ToList();
+            if (usable.Count == 0) usable = chain.Providers.ToList();
+            foreach (var p in chain.Providers.Except(usable))
             {
-                ProviderCooldown.IsCooling(p, out var left);
+                _cooldown.IsCooling(p, out var left);
                 observer.OnVerbose($"Skipping provider '{p.Name}': it was unavailable recently (cool-down, {left.TotalSeconds:0} s left).");
-                attempts.Add(new LlmAttempt { Provider = p.Name, Model = p.Model, ErrorId = "CoolingDown", Error = "skipped: unavailable recently" });
+                attempts.Add(new LlmAttempt { Provider = p.Name, Model = p.Model, ErrorId = CooledDown, Error = "skipped: unavailable recently" });
             }
 
+            // Set once the model the call named turned out not to be there: from then on only a provider with that very
+            // model may answer (another model answering would not be what the user asked for).
+            DockerModelException? requestedMissing = null;
             foreach (var provider in usable)
             {
+                if (requestedMissing != null && !chain.ServesRequestedModel(provider)) continue;
                 bool pulled = false;
                 for (int attempt = 0; ; attempt++)
                 {
@@ -50,7 +63,7 @@ namespace Ultra.DockerModel.Routing
                         observer.OnVerbose($"Trying provider '{provider.Name}' ({provider.Kind}, model {provider.Model}).");
                         var response = await call.RunAsync(_factory, whole.Token, cancellationToken).ConfigureAwait(false);
                         attempts.Add(call.Attempt(null));
-                        ProviderCooldown.Clear(provider);
+                        _cooldown.Clear(provider);
                         return response.With(attempts, total.Elapsed, request.Messages);
                     }
                     catch (DockerModelException e)
@@ -84,15 +97,23 @@ namespace Ultra.DockerModel.Routing
                             continue;
                         }
                         if (!e.IsUnavailable) throw;
-                        ProviderCooldown.Mark(provider);
                         failures.Add(e);
+                        if (e.Kind == ErrorKind.ModelNotFound && chain.ServesRequestedModel(provider))
+                        {
+                            // Not a cool-down either: the user may install the model and ask again at once.
+                            requestedMissing ??= e;
+                            observer.OnVerbose($"Model '{provider.Model}' is not available from '{provider.Name}'; no provider with another model will answer instead.");
+                            break;
+                        }
+                        _cooldown.Mark(provider, request.Cooldown);
                         observer.OnVerbose($"Provider '{provider.Name}' is unavailable ({e.ErrorId}: {e.Message}); trying the next provider.");
                         break;
                     }
                 }
             }
+            if (requestedMissing != null) throw requestedMissing;
             // One provider (however often it was retried): its own error says the most. Several: one error listing each attempt.
-            if (chain.Count == 1 && failures.Count == 1) throw failures[0];
+            if (chain.Providers.Count == 1 && failures.Count == 1) throw failures[0];
             throw new AllProvidersFailedException(attempts);
         }
 
@@ -112,6 +133,9 @@ namespace Ultra.DockerModel.Routing
         private static DockerModelException CallTimedOut(LlmRequest request, IReadOnlyList<LlmAttempt> attempts) =>
             new(ErrorKind.Timeout, $"The call did not finish within {request.Timeout?.TotalSeconds:0.#} s (-TimeoutSec). Tried:"
                 + string.Concat(attempts.Select(a => "\n  - " + a)));
+
+        /// <summary>The ErrorId of an attempt skipped because the provider was unavailable a moment ago.</summary>
+        public const string CooledDown = "CoolingDown";
 
         private static bool IsTransient(DockerModelException e) => e.Kind is ErrorKind.RateLimited or ErrorKind.ServerError;
 

@@ -88,6 +88,7 @@ namespace Ultra.DockerModel.Routing
                 Text = _request.KeepText ? _text.ToString() : "",
                 Model = _provider.Model,
                 Provider = _provider.Name,
+                ProviderEntry = _provider.With(),
                 FinishReason = finish,
                 TimeToFirstToken = ttft,
                 PromptTokens = (int?)promptTokens,

@@ -4,30 +4,30 @@ using System.Collections.Concurrent;
 namespace Ultra.DockerModel.Routing
 {
     /// <summary>
-    /// Remembers, for the life of the process (the PowerShell session), which providers were unavailable and when,
-    /// so a script calling a thousand times does not pay the detection cost a thousand times.
+    /// Which providers were unavailable and until when, so a script calling a thousand times does not pay the
+    /// detection cost a thousand times. One instance per owner (the PowerShell layer keeps one per runspace); safe to
+    /// share between threads. The duration comes with each mark: nothing here is set per call.
     /// </summary>
-    public static class ProviderCooldown
+    public sealed class ProviderCooldown
     {
-        private static readonly ConcurrentDictionary<string, DateTime> Until = new();
-
-        public static TimeSpan Duration { get; set; } = TimeSpan.FromSeconds(30);
+        private readonly ConcurrentDictionary<string, DateTime> _until = new();
 
         public static string Key(LlmProvider p) => $"{p.Kind}|{p.Name}|{p.Endpoint}|{p.Model}";
 
-        public static bool IsCooling(LlmProvider p, out TimeSpan remaining)
+        public bool IsCooling(LlmProvider p, out TimeSpan remaining)
         {
-            remaining = Until.TryGetValue(Key(p), out var until) ? until - DateTime.UtcNow : TimeSpan.Zero;
+            remaining = _until.TryGetValue(Key(p), out var until) ? until - DateTime.UtcNow : TimeSpan.Zero;
             return remaining > TimeSpan.Zero;
         }
 
-        public static void Mark(LlmProvider p)
+        /// <summary>Skips <paramref name="p"/> for <paramref name="duration"/> (zero or less: not at all).</summary>
+        public void Mark(LlmProvider p, TimeSpan duration)
         {
-            if (Duration > TimeSpan.Zero) Until[Key(p)] = DateTime.UtcNow + Duration;
+            if (duration > TimeSpan.Zero) _until[Key(p)] = DateTime.UtcNow + duration;
         }
 
-        public static void Clear(LlmProvider p) => Until.TryRemove(Key(p), out _);
+        public void Clear(LlmProvider p) => _until.TryRemove(Key(p), out _);
 
-        public static void Reset() => Until.Clear();
+        public void Reset() => _until.Clear();
     }
 }

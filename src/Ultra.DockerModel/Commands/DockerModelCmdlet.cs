@@ -95,6 +95,7 @@ namespace Ultra.DockerModel.Commands
             ErrorKind.StreamInterrupted => ErrorCategory.ReadError,
             ErrorKind.SettingsInvalid or ErrorKind.ModelLoadFailed => ErrorCategory.InvalidData,
             ErrorKind.EngineUnavailable => ErrorCategory.NotInstalled,
+            ErrorKind.ModelInUse => ErrorCategory.ResourceBusy,
             _ => ErrorCategory.NotSpecified,
         };
     }

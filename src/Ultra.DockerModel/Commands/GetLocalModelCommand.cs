@@ -3,12 +3,16 @@ using System.Management.Automation;
 
 namespace Ultra.DockerModel.Commands
 {
-    /// <summary>Lists the models in the local Docker Model Runner store.</summary>
-    [Cmdlet(VerbsCommon.Get, "LocalModel")]
-    [OutputType(typeof(LocalModel))]
+    /// <summary>Lists the models in the local Docker Model Runner store, or (-Loaded) the models held in memory now.</summary>
+    [Cmdlet(VerbsCommon.Get, "LocalModel", DefaultParameterSetName = InstalledSet)]
+    [OutputType(typeof(LocalModel), ParameterSetName = new[] { InstalledSet })]
+    [OutputType(typeof(LoadedModel), ParameterSetName = new[] { LoadedSet })]
     public sealed class GetLocalModelCommand : DockerModelCmdlet
     {
+        private const string InstalledSet = "Installed";
+        private const string LoadedSet = "Loaded";
         private IReadOnlyList<LocalModel>? _models;
+        private IReadOnlyList<LoadedModel>? _loaded;
         private readonly HashSet<string> _written = new();
 
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -17,11 +21,20 @@ namespace Ultra.DockerModel.Commands
         [ArgumentCompleter(typeof(LocalModelNameCompleter))]
         public string[]? Name { get; set; }
 
+        /// <summary>Lists the models held in memory now (<c>docker model ps</c>) instead of the installed ones.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = LoadedSet)]
+        public SwitchParameter Loaded { get; set; }
+
         protected override void ProcessRecord()
         {
+            if (Loaded)
+            {
+                WriteLoaded();
+                return;
+            }
             if (Name != null)
             {
-                ForEachNamedModel(Name, ref _models, (_, model) => Write(model));
+                ForEachNamedModel(Name, ref _models, (_, model) => Write(model.Id, model));
                 return;
             }
             try
@@ -32,12 +45,32 @@ namespace Ultra.DockerModel.Commands
             {
                 ThrowTerminatingError(ToErrorRecord(e, null));
             }
-            foreach (var model in _models!) Write(model);
+            foreach (var model in _models!) Write(model.Id, model);
         }
 
-        private void Write(LocalModel model)
+        private void WriteLoaded()
         {
-            if (_written.Add(model.Id)) WriteObject(model);
+            try
+            {
+                _loaded ??= Run(token => Docker.ListLoadedAsync(token));
+            }
+            catch (DockerModelException e)
+            {
+                ThrowTerminatingError(ToErrorRecord(e, null));
+            }
+            if (Name is null)
+            {
+                foreach (var model in _loaded!) Write(model.Engine + "|" + model.Name, model);
+                return;
+            }
+            // A name that is not loaded is simply not listed: being idle is not an error.
+            foreach (string name in ModelSelection.ValidNames(Name, (n, e) => WriteError(ToErrorRecord(e, n))))
+                foreach (var model in ModelSelection.SelectLoaded(_loaded!, name)) Write(model.Engine + "|" + model.Name, model);
+        }
+
+        private void Write(string key, object model)
+        {
+            if (_written.Add(key)) WriteObject(model);
         }
     }
 }

@@ -10,14 +10,19 @@ using Ultra.DockerModel.Stores;
 namespace Ultra.DockerModel.Commands
 {
     /// <summary>Asks a local model (or the fallback chain) and streams the answer.</summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "LocalLlm")]
+    [Cmdlet(VerbsLifecycle.Invoke, "LocalLlm", DefaultParameterSetName = PromptSet)]
     [OutputType(typeof(LlmResponse), typeof(string))]
     public sealed class InvokeLocalLlmCommand : DockerModelCmdlet
     {
+        // -Prompt is mandatory unless text (or a response) comes down the pipeline: then it is optional.
+        private const string PromptSet = "Prompt";
+        private const string PipedSet = "Piped";
+
         private readonly List<string> _context = new();
         private LlmResponse? _conversation;
 
-        [Parameter(Mandatory = true, Position = 0)]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PromptSet)]
+        [Parameter(Position = 0, ParameterSetName = PipedSet)]
         [AllowEmptyString]
         public string Prompt { get; set; } = "";
 
@@ -30,8 +35,11 @@ namespace Ultra.DockerModel.Commands
         [ValidateNotNullOrEmpty]
         public string? SystemPrompt { get; set; }
 
-        /// <summary>Strings are context for the prompt; a previous LlmResponse continues its conversation.</summary>
-        [Parameter(ValueFromPipeline = true)]
+        /// <summary>Strings are context for the prompt (or the prompt itself); a previous LlmResponse continues its conversation.</summary>
+        [Parameter(ValueFromPipeline = true, ParameterSetName = PromptSet)]
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = PipedSet)]
+        [AllowNull]
+        [AllowEmptyString]
         public object? InputObject { get; set; }
 
         [Parameter]
@@ -92,13 +100,19 @@ namespace Ultra.DockerModel.Commands
 
         protected override void EndProcessing()
         {
-            ModuleSettings settings;
-            IReadOnlyList<LlmProvider> chain;
+            var (settings, saved) = LoadSettings();
+            ProviderChain chain;
             IReadOnlyList<LlmMessage> messages;
             try
             {
-                settings = new SettingsStore().Load();
-                chain = Chain(settings);
+                chain = ChainPolicy.Standard.Resolve(saved, new ChainChoice
+                {
+                    Model = Model,
+                    Provider = Provider,
+                    Transport = MyInvocation.BoundParameters.ContainsKey(nameof(Transport)) ? Transport : null,
+                    NoFallback = NoFallback,
+                    Conversation = _conversation?.ProviderEntry,
+                });
                 messages = Messages();
             }
             catch (DockerModelException e)
@@ -106,7 +120,7 @@ namespace Ultra.DockerModel.Commands
                 ThrowTerminatingError(ToErrorRecord(e, Provider ?? Model));
                 return;
             }
-            ProviderCooldown.Duration = TimeSpan.FromSeconds(settings.CooldownSec);
+            foreach (string warning in chain.Warnings) WriteWarning(warning);
             var request = new LlmRequest
             {
                 Messages = messages,
@@ -116,27 +130,25 @@ namespace Ultra.DockerModel.Commands
                 FirstTokenTimeout = FirstTokenTimeoutSec is int f ? TimeSpan.FromSeconds(f) : null,
                 AutoPull = AutoPull || settings.AutoPull,
                 KeepText = !Stream, // -Stream writes the pieces and no response object: do not copy the whole answer again
+                Cooldown = TimeSpan.FromSeconds(settings.CooldownSec),
             };
             bool live = LiveDisplay.Applies(Stream, Host.Name, Console.IsOutputRedirected, Environment.UserInteractive,
                 MyInvocation.PipelinePosition, MyInvocation.PipelineLength);
+            var cooldown = ModuleState.Cooldown; // this runspace's, read on its thread
             Observer? observer = null;
             try
             {
-                var response = Run((queue, token) => new LlmRouter(new ChatClientFactory(Docker)
-                    {
-                        EngineOptions = EngineSettings.From(settings, Threads),
-                        EngineLog = new EngineLogForwarder(this, queue),
-                        FindInStores = name => EmbeddedModelFile.InStores(ModelStores.Open(settings), name),
-                    })
+                var response = Run((queue, token) => new LlmRouter(Factory(settings, queue), cooldown)
                     .RunAsync(chain, request, observer = new Observer(this, queue, live), token));
                 observer?.CompletePull();
+                if (live) WriteInformation(new HostInformationMessage { Message = "", NoNewLine = false }, new[] { "PSHOST" });
+                if (FallbackNotice.For(response.Attempts) is string notice) WriteWarning(notice);
                 if (Stream) return;
                 if (!live)
                 {
                     WriteObject(response);
                     return;
                 }
-                WriteInformation(new HostInformationMessage { Message = "", NoNewLine = false }, new[] { "PSHOST" });
                 var shown = PSObject.AsPSObject(response);
                 shown.TypeNames.Insert(0, LiveDisplay.DisplayedTypeName);
                 WriteObject(shown);
@@ -149,49 +161,26 @@ namespace Ultra.DockerModel.Commands
             }
         }
 
-        private IReadOnlyList<LlmProvider> Chain(ModuleSettings settings)
+        /// <summary>The settings; a file that cannot be read leaves the defaults and a chain that says why (the policy decides whether the call needs it).</summary>
+        private static (ModuleSettings Settings, SavedChain Saved) LoadSettings()
         {
-            var configured = settings.Providers.Where(p => p.Enabled).ToList();
-            List<LlmProvider> chain;
-            if (Provider != null)
+            try
             {
-                var named = settings.Providers.FirstOrDefault(p => string.Equals(p.Name, Provider, StringComparison.OrdinalIgnoreCase))
-                    ?? throw new DockerModelException(ErrorKind.InvalidInvocation,
-                        $"There is no provider named '{Provider}'. See Get-LlmProviderFallback for the configured ones.");
-                chain = new List<LlmProvider> { Override(named) };
-                // -Model replaces the entry's model: a Docker model name is checked here, before any request or process.
-                if (Model != null && named.Kind == LlmProviderKind.DockerModelRunner) ModelReference.Validate(Model);
+                var settings = new SettingsStore().Load();
+                return (settings, new SavedChain(settings.Providers));
             }
-            else if (Model != null)
+            catch (DockerModelException e) when (e.Kind == ErrorKind.SettingsInvalid)
             {
-                ModelReference.Validate(Model);
-                chain = new List<LlmProvider> { LlmProvider.LocalRunner(Model, Transport) };
-                // The local runner with this model is already first: do not try it twice under another name.
-                string wanted = ModelReference.Normalize(Model);
-                chain.AddRange(configured.Where(p => !(p.Kind == LlmProviderKind.DockerModelRunner && p.Endpoint is null
-                    && ModelReference.Normalize(p.Model!) == wanted)).Select(Override));
+                return (new ModuleSettings(), SavedChain.Unreadable(e));
             }
-            else
-            {
-                if (configured.Count == 0)
-                    throw new DockerModelException(ErrorKind.InvalidInvocation,
-                        "No -Model was given and no fallback chain is configured. Pass -Model (for example -Model ai/smollm2) or set a chain with Set-LlmProviderFallback.");
-                chain = configured.Select(Override).ToList();
-            }
-            return NoFallback ? chain.Take(1).ToList() : chain;
         }
 
-        // -Model and -Transport apply to a provider named with -Provider; -Transport to every Docker Model Runner entry.
-        private LlmProvider Override(LlmProvider p) => new()
+        /// <summary>The chat clients for this call; the embedded engine's log goes to the pipeline thread through <paramref name="queue"/>.</summary>
+        private ChatClientFactory Factory(ModuleSettings settings, PipelineQueue queue) => new(Docker)
         {
-            Name = p.Name,
-            Kind = p.Kind,
-            Model = Provider != null && Model != null ? Model : p.Model,
-            Endpoint = p.Endpoint,
-            ApiKeyEnvironmentVariable = p.ApiKeyEnvironmentVariable,
-            TimeoutSec = p.TimeoutSec,
-            Enabled = p.Enabled,
-            Transport = MyInvocation.BoundParameters.ContainsKey(nameof(Transport)) ? Transport : p.Transport,
+            EngineOptions = EngineSettings.From(settings, Threads),
+            EngineLog = new EngineLogForwarder(this, queue),
+            FindInStores = name => EmbeddedModelFile.InStores(ModelStores.Open(settings), name),
         };
 
         private IReadOnlyList<LlmMessage> Messages()

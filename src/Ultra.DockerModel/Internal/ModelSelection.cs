@@ -22,6 +22,17 @@ namespace Ultra.DockerModel.Commands
             return valid.ToArray();
         }
 
+        /// <summary>The loaded models a name selects, by the same rules (a loaded model's one name is its tag, or its id).</summary>
+        public static IReadOnlyList<LoadedModel> SelectLoaded(IReadOnlyList<LoadedModel> models, string name)
+        {
+            if (!WildcardPattern.ContainsWildcardCharacters(name))
+                return models.Where(m => ModelReference.IsId(m.Name)
+                    ? ModelReference.Matches(System.Array.Empty<string>(), m.Name, name)
+                    : ModelReference.Matches(new[] { m.Name }, "", name)).ToList();
+            var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
+            return models.Where(m => pattern.IsMatch(m.Name) || pattern.IsMatch(ModelReference.ShortName(m.Name))).ToList();
+        }
+
         public static IReadOnlyList<LocalModel> Select(IReadOnlyList<LocalModel> models, string name)
         {
             if (!WildcardPattern.ContainsWildcardCharacters(name))

@@ -5,7 +5,7 @@ namespace ModelRunnerStandIn.Plugin;
 public sealed record FlagSpec(string Name, char? Short, bool IsBool, string Help, string? Default = null);
 
 /// <summary>A subcommand's cobra metadata: what the usage and error texts are built from.</summary>
-public sealed record CommandSpec(string Name, string Use, string Short, FlagSpec[] Flags, string[]? Aliases = null)
+public sealed record CommandSpec(string Name, string Use, string Short, FlagSpec[] Flags, string[]? Aliases = null, bool Hidden = false)
 {
     public string Path => "docker model " + Name;
     public string UseLine => "docker model " + Use;
@@ -14,6 +14,8 @@ public sealed record CommandSpec(string Name, string Use, string Short, FlagSpec
 public sealed class ParsedArgs
 {
     public List<string> Positionals { get; } = new();
+    /// <summary>How many positionals came before `--` (cobra's ArgsLenAtDash); null when there was none.</summary>
+    public int? DashAt { get; set; }
     public Dictionary<string, string> Values { get; } = new();
     public bool Help { get; set; }
 
@@ -44,6 +46,7 @@ public static class CommandLine
             var a = args[i];
             if (a == "--")
             {
+                result.DashAt = result.Positionals.Count;
                 for (i++; i < args.Count; i++) result.Positionals.Add(args[i]);
                 break;
             }
@@ -135,7 +138,7 @@ public static class CommandLine
     public static string RootHelp(IEnumerable<CommandSpec> commands)
     {
         var sb = new StringBuilder("\nUsage:  docker model COMMAND\n\nDocker Model Runner\n\nCommands:\n");
-        foreach (var c in commands.OrderBy(c => c.Name, StringComparer.Ordinal))
+        foreach (var c in commands.Where(c => !c.Hidden).OrderBy(c => c.Name, StringComparer.Ordinal))
             sb.Append("  ").Append(c.Name.PadRight(12)).Append(c.Short).Append('\n');
         sb.Append("\nRun 'docker model COMMAND --help' for more information on a command.\n");
         return sb.ToString();

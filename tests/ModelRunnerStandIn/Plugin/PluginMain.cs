@@ -14,7 +14,7 @@ public static class PluginMain
     private static readonly CommandSpec[] Commands =
     [
         VersionCommand.Spec, StatusCommand.Spec, ListCommand.Spec, PullCommand.Spec, RunCommand.Spec,
-        RemoveCommand.Spec, InspectCommand.Spec, PsCommand.Spec, DfCommand.Spec, UnloadCommand.Spec,
+        RemoveCommand.Spec, InspectCommand.Spec, PsCommand.Spec, DfCommand.Spec, UnloadCommand.Spec, ConfigureCommand.Spec,
     ];
 
     public static int Run(string[] args)
@@ -47,6 +47,11 @@ public static class PluginMain
             }
             var ctx = new PluginContext(stdout, stderr, cliGone.Token);
             if (ctx.Legacy) spec = LegacySpec(spec);
+            if (spec.Name != rest[0] && !(spec.Aliases?.Contains(rest[0]) ?? false))
+            {
+                stdout.Write(CommandLine.RootHelp(Commands)); // an alias this CLI version does not have
+                return 0;
+            }
             var parsed = CommandLine.Parse(spec, rest[1..]);
             if (parsed.Help)
             {
@@ -86,6 +91,7 @@ public static class PluginMain
             case "ps": PsCommand.Run(ctx); break;
             case "df": DfCommand.Run(ctx); break;
             case "unload": UnloadCommand.Run(ctx, spec, a); break;
+            case "configure": ConfigureCommand.Run(ctx, spec, a); break;
         }
     }
 
@@ -94,6 +100,8 @@ public static class PluginMain
     {
         "run" => spec with { Flags = spec.Flags.Where(f => f.Name is not ("color" or "detach")).Append(MemoryCheckFlag).ToArray() },
         "pull" => spec with { Flags = [.. spec.Flags, MemoryCheckFlag] },
+        "configure" => ConfigureCommand.LegacySpec,
+        "unload" => spec with { Aliases = null },
         _ => spec,
     };
 

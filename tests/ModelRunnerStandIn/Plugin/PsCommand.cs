@@ -29,25 +29,30 @@ public static class PsCommand
             var name = r["model_name"]?.Str ?? "";
             bool inUse = r["in_use"]?.Bool == true;
             DateTime.TryParse(r["last_used"]?.Str, null, System.Globalization.DateTimeStyles.AdjustToUniversal, out var lastUsed);
+            if (lastUsed.Year == 1) lastUsed = DateTime.MinValue; // Go's zero time
             if (ctx.Legacy)
             {
                 var when = inUse ? "in use" : GoFormat.HumanDuration(now - lastUsed) + " ago";
                 rows.Add([name, r["backend_name"]?.Str ?? "", r["mode"]?.Str ?? "", when]);
                 continue;
             }
-            string until;
-            if (r["loading"]?.Bool == true) until = "Loading...";
-            else if (r["keep_alive"]?.Str == "-1") until = "Forever";
-            else
-            {
-                // In use: the keep-alive timer restarts when the request ends, so show a full period.
-                var expires = (inUse ? now : lastUsed) + TimeSpan.FromMinutes(5);
-                until = expires <= now ? "Expiring" : GoFormat.HumanDuration(expires - now) + " from now";
-            }
-            rows.Add([DisplayName(name), r["backend_name"]?.Str ?? "", r["mode"]?.Str ?? "", until]);
+            rows.Add([DisplayName(name), r["backend_name"]?.Str ?? "", r["mode"]?.Str ?? "", Until(r, lastUsed, now)]);
         }
         ctx.Out.Write(TextTable.Render(["MODEL NAME", "BACKEND", "MODE", ctx.Legacy ? "LAST USED" : "UNTIL"], rows));
     }
+
+    /// <summary>formatUntil: the keep-alive (5 minutes unless configured) counted from the last use.</summary>
+    private static string Until(JNode r, DateTime lastUsed, DateTime now)
+    {
+        if (r["loading"]?.Bool == true) return "Loading...";
+        var keepAlive = r["keep_alive"]?.Str is { } ka ? GoDuration.ParseKeepAlive(ka, out _) ?? DefaultKeepAlive : DefaultKeepAlive;
+        if (keepAlive < TimeSpan.Zero) return "Forever";
+        if (r["in_use"]?.Bool == true || lastUsed == DateTime.MinValue) return GoFormat.HumanDuration(keepAlive) + " from now";
+        var remaining = keepAlive - (now - lastUsed);
+        return remaining <= TimeSpan.Zero ? "Expiring" : GoFormat.HumanDuration(remaining) + " from now";
+    }
+
+    private static readonly TimeSpan DefaultKeepAlive = TimeSpan.FromMinutes(5);
 
     private static string DisplayName(string name)
     {

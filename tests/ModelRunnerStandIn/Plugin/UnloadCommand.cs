@@ -14,6 +14,13 @@ public static class UnloadCommand
     public static void Run(PluginContext ctx, CommandSpec spec, ParsedArgs a)
     {
         bool all = a.Flag("all");
+        if (all && a.Positionals.Count > 0)
+        {
+            throw new CliException(
+                "'docker model unload' does not take MODEL when --all is specified.\n\n" +
+                $"Usage:  {spec.UseLine}\n\n" +
+                "See 'docker model unload --help' for more information.");
+        }
         if (!all && a.Positionals.Count == 0)
         {
             throw new CliException(

@@ -34,8 +34,7 @@ public sealed class ChatCompletions(ServerState state)
         if (await LoadFaultAsync(ex)) return;
         if (string.Equals(req.Header("X-Preload-Only"), "true", StringComparison.OrdinalIgnoreCase))
         {
-            state.Store.BeginUse(model);
-            state.Store.EndUse(model);
+            await PreloadAsync(model, cfg);
             await ex.SendAsync(200, null, []);
             return;
         }
@@ -60,16 +59,38 @@ public sealed class ChatCompletions(ServerState state)
             TokenDelay: cfg.TokenDelayMs, CrashAfter: crash ? cfg.CrashAfterPieces : -1,
             Usage: (body["stream_options"]?["include_usage"]?.Bool ?? false), AlwaysUsage: cfg.AlwaysSendUsage);
 
-        state.Store.BeginUse(model);
+        var (runner, cold) = state.Runners.Use(model);
         try
         {
+            if (cold) await LoadAsync(runner, cfg);
             if (body["stream"]?.Bool == true) await StreamAsync(ex, reply);
             else await WholeAsync(ex, reply);
         }
         finally
         {
-            state.Store.EndUse(model);
+            state.Runners.Release(runner);
         }
+    }
+
+    /// <summary>Loads the model's runner (what X-Preload-Only and `configure` do) and leaves it idle.</summary>
+    public async Task PreloadAsync(string model, StandInConfig cfg)
+    {
+        var (runner, cold) = state.Runners.Use(model);
+        try
+        {
+            if (cold) await LoadAsync(runner, cfg);
+        }
+        finally
+        {
+            state.Runners.Release(runner);
+        }
+    }
+
+    // A cold runner takes loadDelayMs to start (ps shows it as Loading... meanwhile).
+    private async Task LoadAsync(Runners.Runner runner, StandInConfig cfg)
+    {
+        if (cfg.LoadDelayMs > 0) await Task.Delay(cfg.LoadDelayMs);
+        state.Runners.Loaded(runner);
     }
 
     private sealed record Reply(string Model, List<byte[]> Pieces, List<byte[]> Reasoning, string Finish, long PromptTokens,

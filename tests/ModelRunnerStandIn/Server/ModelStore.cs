@@ -8,30 +8,19 @@ public sealed class InstalledModel(Artifact artifact, IEnumerable<string> tags)
     public List<string> Tags { get; } = new(tags);
 }
 
-/// <summary>A model loaded by a chat request, as /engines/ps reports it.</summary>
-public sealed class RunningModel(string modelName)
-{
-    public string ModelName { get; } = modelName;   // the reference exactly as the client sent it
-    public DateTime LastUsed { get; set; } = DateTime.UtcNow;
-    public int InUse { get; set; }
-}
-
 public sealed record DeleteResult(int Status, string? Error, List<(string Kind, string Value)> Actions);
 
-/// <summary>The runner's local model store and its loaded runners. Thread-safe.</summary>
+/// <summary>The runner's local model store. Thread-safe.</summary>
 public sealed class ModelStore
 {
-    public static readonly TimeSpan KeepAlive = TimeSpan.FromMinutes(5);
     private readonly object _gate = new();
     private readonly List<InstalledModel> _models = new();
-    private readonly List<RunningModel> _running = new();
 
     public void Reset(IEnumerable<string> references)
     {
         lock (_gate)
         {
             _models.Clear();
-            _running.Clear();
             foreach (var r in references)
             {
                 var tag = ModelNames.Normalize(r);
@@ -114,7 +103,6 @@ public sealed class ModelStore
             foreach (var t in m.Tags) actions.Add(("Untagged", t));
             actions.Add(("Deleted", m.Artifact.Id));
             _models.Remove(m);
-            _running.RemoveAll(r => FindLocked(r.ModelName) is null);
             return new DeleteResult(200, null, actions);
         }
     }
@@ -122,52 +110,5 @@ public sealed class ModelStore
     public long DiskUsage()
     {
         lock (_gate) return _models.Sum(m => m.Artifact.TotalBytes);
-    }
-
-    public void BeginUse(string modelName)
-    {
-        lock (_gate)
-        {
-            var r = _running.FirstOrDefault(x => x.ModelName == modelName);
-            if (r is null) _running.Add(r = new RunningModel(modelName));
-            r.InUse++;
-            r.LastUsed = DateTime.UtcNow;
-        }
-    }
-
-    public void EndUse(string modelName)
-    {
-        lock (_gate)
-        {
-            var r = _running.FirstOrDefault(x => x.ModelName == modelName);
-            if (r is null) return;
-            r.InUse = Math.Max(0, r.InUse - 1);
-            r.LastUsed = DateTime.UtcNow;
-        }
-    }
-
-    public List<RunningModel> Running()
-    {
-        lock (_gate)
-        {
-            var now = DateTime.UtcNow;
-            _running.RemoveAll(r => r.InUse == 0 && now - r.LastUsed > KeepAlive);
-            return _running.Select(r => new RunningModel(r.ModelName) { InUse = r.InUse, LastUsed = r.LastUsed }).ToList();
-        }
-    }
-
-    public int Unload(bool all, IReadOnlyCollection<string> models)
-    {
-        lock (_gate)
-        {
-            if (all)
-            {
-                int n = _running.Count;
-                _running.Clear();
-                return n;
-            }
-            var wanted = models.Select(ModelNames.Normalize).ToHashSet();
-            return _running.RemoveAll(r => wanted.Contains(ModelNames.Normalize(r.ModelName)) || models.Contains(r.ModelName));
-        }
     }
 }

@@ -51,6 +51,8 @@ public sealed class ModelsApi(ServerState state)
         bool force = ex.Request.Query.TryGetValue("force", out var f) && f == "true";
         var result = state.Store.Delete(name, force);
         if (result.Error is not null) return ex.SendTextAsync(result.Status, result.Error);
+        foreach (var (kind, id) in result.Actions)
+            if (kind == "Deleted") state.Runners.Forget(id);
         var body = J.A(result.Actions.Select(a => (JNode)J.O((a.Kind, J.S(a.Value)))));
         return ex.SendJsonAsync(200, body);
     }

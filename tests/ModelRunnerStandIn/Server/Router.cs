@@ -45,6 +45,8 @@ public sealed class Router(ServerState state)
             case "/engines/ps": return Only(ex, "GET", _engines.PsAsync);
             case "/engines/df": return Only(ex, "GET", _engines.DfAsync);
             case "/engines/unload": return Only(ex, "POST", _engines.UnloadAsync);
+            case "/engines/_configure" when method == "POST": return _engines.ConfigureAsync(ex);
+            case "/engines/_configure": return Only(ex, "GET", _engines.ConfigurationsAsync);
             case "/engines/v1/models": return Only(ex, "GET", _engines.OpenAiListAsync);
             case "/engines/v1/chat/completions": return Only(ex, "POST", _chat.HandleAsync);
             case "/engines/v1/embeddings": return Only(ex, "POST", _embeddings.HandleAsync);

@@ -38,6 +38,7 @@ public sealed class ServerState
     private readonly List<JNode> _requests = new();
 
     public ModelStore Store { get; } = new();
+    public Runners Runners { get; }
     public ServerStats Stats { get; } = new();
 
     public ServerState(StandInConfig defaults, string[] initialInstalled)
@@ -45,6 +46,7 @@ public sealed class ServerState
         _defaults = defaults;
         _initialInstalled = initialInstalled;
         _config = defaults.Clone();
+        Runners = new Runners(Store);
         Store.Reset(initialInstalled);
     }
 
@@ -72,6 +74,7 @@ public sealed class ServerState
             _requests.Clear();
         }
         Stats.Reset();
+        Runners.Reset();
         Store.Reset(installed ?? _initialInstalled);
     }
 

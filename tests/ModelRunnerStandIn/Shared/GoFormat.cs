@@ -40,15 +40,10 @@ public static class GoFormat
     }
 
     /// <summary>time.Duration.String() for whole milliseconds: `10ms`, `1s`, `1.5s`, `1m30s`.</summary>
-    public static string Duration(int ms)
-    {
-        if (ms == 0) return "0s";
-        if (ms < 1000) return $"{ms}ms";
-        long minutes = ms / 60000;
-        double secs = (ms % 60000) / 1000.0;
-        var s = secs.ToString("0.###", CultureInfo.InvariantCulture) + "s";
-        return minutes > 0 ? $"{minutes}m{s}" : s;
-    }
+    public static string Duration(int ms) => GoDuration.Format(TimeSpan.FromMilliseconds(ms));
+
+    /// <summary>inference.KeepAlive as JSON text: "-1" for never, else the duration (`10m0s`).</summary>
+    public static string KeepAlive(TimeSpan d) => d < TimeSpan.Zero ? "-1" : GoDuration.Format(d);
 
     /// <summary>fmt's %q for the strings the CLI quotes.</summary>
     public static string Quote(string s)

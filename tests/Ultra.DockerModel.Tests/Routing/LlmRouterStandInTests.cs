@@ -26,13 +26,14 @@ public sealed class RoutingStandIns : IDisposable
 
 /// <summary>The router with the real chat clients against the stand-ins: each fallback trigger and non-trigger as a user meets it.</summary>
 [Collection(RoutingCollection.Name)]
-public sealed class LlmRouterStandInTests : IDisposable
+public sealed class LlmRouterStandInTests
 {
     private readonly StandInServer _local;
     private readonly StandInServer _backup;
     private readonly string _localName = Chain.Unique("local");
     private readonly string _backupName = Chain.Unique("backup");
     private readonly RecordingObserver _observer = new();
+    private readonly ProviderCooldown _cooldown = new();
 
     public LlmRouterStandInTests(RoutingStandIns standIns)
     {
@@ -40,11 +41,7 @@ public sealed class LlmRouterStandInTests : IDisposable
         _backup = standIns.Backup;
         _local.Reset();
         _backup.Reset();
-        ProviderCooldown.Reset();
-        ProviderCooldown.Duration = TimeSpan.FromSeconds(30);
     }
-
-    public void Dispose() => ProviderCooldown.Reset();
 
     private Dictionary<string, string?> LocalEnvironment => new() { ["DOCKER_CONFIG"] = _local.DockerConfig, ["MODEL_RUNNER_HOST"] = _local.Url };
 
@@ -59,7 +56,7 @@ public sealed class LlmRouterStandInTests : IDisposable
     private Task<LlmResponse> Run(params LlmProvider[] chain) => Run(Chain.Prompt(), null, chain);
 
     private Task<LlmResponse> Run(LlmRequest request, ChatClientFactory? factory, params LlmProvider[] chain) =>
-        new LlmRouter(factory ?? Factory(LocalEnvironment)).RunAsync(chain, request, _observer, default);
+        new LlmRouter(factory ?? Factory(LocalEnvironment), _cooldown).RunAsync(chain, request, _observer, default);
 
     private void AssertAnsweredByBackup(LlmResponse r, string firstErrorId)
     {

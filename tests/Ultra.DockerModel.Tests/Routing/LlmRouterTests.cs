@@ -15,27 +15,16 @@ namespace Ultra.DockerModel.Tests.Routing;
 
 /// <summary>The router's decisions, with scripted providers: what falls back, what stops, what is retried, what cools down.</summary>
 [Collection(RoutingCollection.Name)]
-public sealed class LlmRouterTests : IDisposable
+public sealed class LlmRouterTests
 {
     private readonly string _a = Chain.Unique("a");
     private readonly string _b = Chain.Unique("b");
     private readonly ScriptedFactory _factory = new();
     private readonly RecordingObserver _observer = new();
-
-    public LlmRouterTests()
-    {
-        ProviderCooldown.Reset();
-        ProviderCooldown.Duration = TimeSpan.FromSeconds(30);
-    }
-
-    public void Dispose()
-    {
-        ProviderCooldown.Reset();
-        ProviderCooldown.Duration = TimeSpan.FromSeconds(30);
-    }
+    private readonly ProviderCooldown _cooldown = new();
 
     private Task<LlmResponse> Run(LlmRequest? request = null, CancellationToken token = default, params string[] names) =>
-        new LlmRouter(_factory).RunAsync((names.Length == 0 ? new[] { _a, _b } : names).Select(n => Chain.Dmr(n)).ToList(),
+        new LlmRouter(_factory, _cooldown).RunAsync((names.Length == 0 ? new[] { _a, _b } : names).Select(n => Chain.Dmr(n)).ToList(),
             request ?? Chain.Prompt(), _observer, token);
 
     public static TheoryData<string> Unavailable => new()
@@ -86,7 +75,7 @@ public sealed class LlmRouterTests : IDisposable
         Assert.Equal(kind, e.ErrorId);
         Assert.Equal(1, _factory.CallsTo(_a));
         Assert.Equal(0, _factory.CallsTo(_b));
-        Assert.False(ProviderCooldown.IsCooling(Chain.Dmr(_a), out _)); // not unavailable: no cool-down either
+        Assert.False(_cooldown.IsCooling(Chain.Dmr(_a), out _)); // not unavailable: no cool-down either
     }
 
     [Fact]
@@ -108,7 +97,7 @@ public sealed class LlmRouterTests : IDisposable
         chain[0].TimeoutSec = 1;
         _factory.On(_a, Hang()).On(_b, Answer("b"));
         var clock = Stopwatch.StartNew();
-        var r = await new LlmRouter(_factory).RunAsync(chain, Chain.Prompt(), _observer, default);
+        var r = await new LlmRouter(_factory, _cooldown).RunAsync(chain, Chain.Prompt(), _observer, default);
         Assert.Equal(_b, r.Provider);
         Assert.Equal(nameof(ErrorKind.Timeout), r.Attempts[0].ErrorId);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), "the hang was not cut short");
@@ -202,7 +191,7 @@ public sealed class LlmRouterTests : IDisposable
         Assert.Equal(1, _factory.CallsTo(_a));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
         Assert.Contains(_observer.Verbose, v => v.Contains($"'{_a}' asks to wait 3600 s") && v.Contains("not retrying"));
-        Assert.True(ProviderCooldown.IsCooling(Chain.Dmr(_a), out _));
+        Assert.True(_cooldown.IsCooling(Chain.Dmr(_a), out _));
     }
 
     [Fact]
@@ -221,11 +210,11 @@ public sealed class LlmRouterTests : IDisposable
     [Fact]
     public async Task After_the_cool_down_the_provider_is_tried_again()
     {
-        ProviderCooldown.Duration = TimeSpan.FromMilliseconds(500);
+        var request = Chain.Prompt(cooldown: TimeSpan.FromMilliseconds(500));
         _factory.On(_a, Fail(new RunnerNotRunningException("off")), Answer("a")).On(_b, Answer("b"));
-        Assert.Equal(_b, (await Run()).Provider);
+        Assert.Equal(_b, (await Run(request)).Provider);
         await Task.Delay(900);
-        var r = await Run();
+        var r = await Run(request);
         Assert.Equal(_a, r.Provider);
         Assert.Equal(2, _factory.CallsTo(_a));
         Assert.Single(r.Attempts);
@@ -237,12 +226,12 @@ public sealed class LlmRouterTests : IDisposable
         _factory.On(_a, Fail(new RunnerNotRunningException("off")), Answer("a"))
                 .On(_b, Fail(new RunnerUnreachableException("refused.")), Answer("b"));
         await Assert.ThrowsAsync<AllProvidersFailedException>(() => Run());
-        Assert.True(ProviderCooldown.IsCooling(Chain.Dmr(_a), out _));
-        Assert.True(ProviderCooldown.IsCooling(Chain.Dmr(_b), out _));
+        Assert.True(_cooldown.IsCooling(Chain.Dmr(_a), out _));
+        Assert.True(_cooldown.IsCooling(Chain.Dmr(_b), out _));
         var r = await Run();
         Assert.Equal(_a, r.Provider);
         Assert.Equal(2, _factory.CallsTo(_a));
-        Assert.False(ProviderCooldown.IsCooling(Chain.Dmr(_a), out _)); // an answer ends the cool-down
+        Assert.False(_cooldown.IsCooling(Chain.Dmr(_a), out _)); // an answer ends the cool-down
     }
 
     [Fact]
@@ -331,6 +320,74 @@ public sealed class LlmRouterTests : IDisposable
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Run(null, cts.Token));
         Assert.Equal(0, _factory.CallsTo(_b));
-        Assert.False(ProviderCooldown.IsCooling(Chain.Dmr(_a), out _));
+        Assert.False(_cooldown.IsCooling(Chain.Dmr(_a), out _));
+    }
+
+    // Issue 10 item 1: the answer comes from the model the user named, or not at all.
+    private ProviderChain Named(string model, params LlmProvider[] rest) =>
+        new(new[] { Chain.Dmr(_a, model) }.Concat(rest).ToList(), requestedModel: model);
+
+    [Fact]
+    public async Task A_named_model_that_is_not_installed_is_ModelNotFound_and_no_other_model_answers()
+    {
+        _factory.On(_a, Fail(new ModelNotFoundException("ai/qwen2.5"))).On(_b, Answer("from another model"));
+        var e = await Assert.ThrowsAsync<ModelNotFoundException>(() =>
+            new LlmRouter(_factory, _cooldown).RunAsync(Named("ai/qwen2.5", Chain.Dmr(_b)), Chain.Prompt(), _observer, default));
+        Assert.Equal(ErrorKind.ModelNotFound, e.Kind);
+        Assert.Contains("Install-LocalModel ai/qwen2.5", e.Message);
+        Assert.Contains("-AutoPull", e.Message);
+        Assert.Equal(0, _factory.CallsTo(_b));
+        Assert.False(_cooldown.IsCooling(Chain.Dmr(_a, "ai/qwen2.5"), out _)); // installing it and asking again works at once
+    }
+
+    [Fact]
+    public async Task A_named_model_missing_on_one_provider_may_still_come_from_another_that_has_it()
+    {
+        _factory.On(_a, Fail(new ModelNotFoundException("ai/qwen2.5"))).On(_b, Answer("never")).On("same", Answer("qwen ", "here"));
+        var chain = Named("ai/qwen2.5", Chain.Dmr(_b), Chain.OpenAI("same", "http://127.0.0.1:9/v1", "ai/qwen2.5"));
+        var r = await new LlmRouter(_factory, _cooldown).RunAsync(chain, Chain.Prompt(), _observer, default);
+        Assert.Equal("same", r.Provider);
+        Assert.Equal(0, _factory.CallsTo(_b));
+    }
+
+    [Fact]
+    public async Task A_named_model_whose_runner_is_unavailable_still_falls_back()
+    {
+        _factory.On(_a, Fail(new RunnerNotRunningException("off"))).On(_b, Answer("b"));
+        var r = await new LlmRouter(_factory, _cooldown).RunAsync(Named("ai/qwen2.5", Chain.Dmr(_b)), Chain.Prompt(), _observer, default);
+        Assert.Equal(_b, r.Provider);
+    }
+
+    [Fact]
+    public async Task A_missing_model_the_call_did_not_name_still_falls_back()
+    {
+        _factory.On(_a, Fail(new ModelNotFoundException("ai/smollm2"))).On(_b, Answer("b"));
+        Assert.Equal(_b, (await Run()).Provider);
+    }
+
+    [Fact]
+    public async Task The_response_carries_the_entry_that_answered()
+    {
+        _factory.On(_a, Fail(new RunnerNotRunningException("off"))).On(_b, Answer("b"));
+        var r = await Run();
+        Assert.NotNull(r.ProviderEntry);
+        Assert.Equal(_b, r.ProviderEntry!.Name);
+        Assert.Equal(LlmProviderKind.DockerModelRunner, r.ProviderEntry.Kind);
+        Assert.Equal("ai/smollm2", r.ProviderEntry.Model);
+    }
+
+    // Issue 10 item 5: the cool-down is an object with its owner; its duration comes with each call.
+    [Fact]
+    public async Task Each_cool_down_object_is_its_own_and_takes_the_duration_of_the_call()
+    {
+        var other = new ProviderCooldown();
+        _factory.On(_a, Fail(new RunnerNotRunningException("off"))).On(_b, Answer("b"));
+        await new LlmRouter(_factory, _cooldown).RunAsync(new[] { Chain.Dmr(_a), Chain.Dmr(_b) }, Chain.Prompt(cooldown: TimeSpan.FromMinutes(10)), _observer, default);
+        Assert.True(_cooldown.IsCooling(Chain.Dmr(_a), out var left));
+        Assert.True(left > TimeSpan.FromMinutes(9), $"cooling {left}");
+        Assert.False(other.IsCooling(Chain.Dmr(_a), out _));
+        // A call with no cool-down marks nothing, whatever another call asked for before.
+        await new LlmRouter(_factory, other).RunAsync(new[] { Chain.Dmr(_a), Chain.Dmr(_b) }, Chain.Prompt(cooldown: TimeSpan.Zero), _observer, default);
+        Assert.False(other.IsCooling(Chain.Dmr(_a), out _));
     }
 }

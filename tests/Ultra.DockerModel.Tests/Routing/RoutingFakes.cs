@@ -13,8 +13,8 @@ using Xunit;
 namespace Ultra.DockerModel.Tests.Routing;
 
 /// <summary>
-/// Every router test runs in this collection, one at a time: the cool-down is process-wide (as it is in a PowerShell
-/// session), so tests that set its duration or rely on it must not overlap.
+/// Every router test runs in this collection, one at a time: they share the two stand-ins (reset for each test) and
+/// several measure waits. Each test has its own cool-down (a ProviderCooldown instance, as each runspace has).
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class RoutingCollection : ICollectionFixture<RoutingStandIns>
@@ -129,8 +129,10 @@ public static class Chain
     /// <summary>A unique provider name: the cool-down is keyed on it, so tests never see each other's.</summary>
     public static string Unique(string name) => name + "-" + Guid.NewGuid().ToString("N").Substring(0, 8);
 
-    public static LlmRequest Prompt(string text = "hi", int maxRetries = 2, int retryDelayMs = 20, TimeSpan? firstToken = null, TimeSpan? timeout = null) => new()
+    public static LlmRequest Prompt(string text = "hi", int maxRetries = 2, int retryDelayMs = 20, TimeSpan? firstToken = null, TimeSpan? timeout = null,
+        TimeSpan? cooldown = null) => new()
     {
+        Cooldown = cooldown ?? TimeSpan.FromSeconds(30),
         Messages = new[] { new LlmMessage("user", text) },
         MaxRetries = maxRetries,
         RetryDelay = TimeSpan.FromMilliseconds(retryDelayMs),
