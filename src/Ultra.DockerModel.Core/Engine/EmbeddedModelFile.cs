@@ -33,18 +33,24 @@ namespace Ultra.DockerModel.Engine
                     "Pull it with 'Install-LocalModel', or give the path of a .gguf file.");
         }
 
-        /// <summary>The GGUF file of a Docker model in the stores on disk (the module's, then Docker's), or null when none holds it.</summary>
-        public static string? InStores(ModelStores stores, string model)
+        /// <summary>Whether a store on disk holds the model with its GGUF file(s).</summary>
+        public static bool IsInStores(ModelStores stores, string model)
         {
-            LocalModel found;
             try
             {
-                found = stores.FindGguf(model);
+                return stores.FindGguf(model) != null;
             }
             catch (ModelNotFoundException)
             {
-                return null;
+                return false;
             }
+        }
+
+        /// <summary>The GGUF file of a Docker model in the stores on disk (the module's, then Docker's), or null when none holds it.</summary>
+        public static string? InStores(ModelStores stores, string model)
+        {
+            if (!IsInStores(stores, model)) return null;
+            var found = stores.FindGguf(model);
             // llama.cpp finds a split model's other files by their names (model-00001-of-00003.gguf); store blobs are named by digest.
             if (found.GgufPath.Count > 1)
                 throw new DockerModelException(ErrorKind.ModelLoadFailed,

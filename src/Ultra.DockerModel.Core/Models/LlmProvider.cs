@@ -64,6 +64,10 @@ namespace Ultra.DockerModel
                 ? ModelReference.Normalize(Model!) == ModelReference.Normalize(model!)
                 : string.Equals(Model, model, StringComparison.Ordinal);
 
+        /// <summary>The embedded engine with a Docker model from a store on disk (Invoke-LocalLlm -Model when Docker Model Runner cannot answer).</summary>
+        public static LlmProvider EmbeddedModel(string model) =>
+            new() { Name = Routing.EmbeddedFallbackRule.ProviderName, Kind = LlmProviderKind.Embedded, Model = model };
+
         /// <summary>Throws <see cref="DockerModelException"/> (SettingsInvalid) describing the first problem.</summary>
         public void Validate()
         {

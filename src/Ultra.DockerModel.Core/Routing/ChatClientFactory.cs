@@ -30,6 +30,19 @@ namespace Ultra.DockerModel.Routing
         /// <summary>The GGUF file a store on disk holds for a Docker model name, or null (Embedded providers).</summary>
         public Func<string, string?>? FindInStores { get; init; }
 
+        /// <summary>Pulls a Docker model from its registry into the module's store, without Docker (Embedded providers, -AutoPull).</summary>
+        public Func<string, IProgress<PullProgress>, CancellationToken, Task>? PullToStore { get; init; }
+
+        /// <summary>Whether -AutoPull can fetch this provider's model: Docker Model Runner's, or an Embedded one named like a Docker model.</summary>
+        public bool CanPull(LlmProvider provider) => provider.Kind == LlmProviderKind.DockerModelRunner
+            || (provider.Kind == LlmProviderKind.Embedded && PullToStore != null && !EmbeddedModelFile.IsPath(provider.Model!));
+
+        /// <summary>Pulls the provider's model: through `docker model pull`, or from the registry into the module's store.</summary>
+        public virtual Task PullAsync(LlmProvider provider, IProgress<PullProgress> progress, CancellationToken cancellationToken) =>
+            provider.Kind == LlmProviderKind.Embedded
+                ? PullToStore!(provider.Model!, progress, cancellationToken)
+                : Docker.PullAsync(provider.Model!, progress, cancellationToken);
+
         public virtual async Task<IChatClient> CreateAsync(LlmProvider provider, IReadOnlyList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
         {
             string model = provider.Model!;

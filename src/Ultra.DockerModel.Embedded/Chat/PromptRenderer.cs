@@ -14,7 +14,7 @@ namespace Ultra.DockerModel.Embedded.Chat
     /// </summary>
     internal static class PromptRenderer
     {
-        public static string Render(LoadedModel model, IEnumerable<ChatMessage> messages, ChatOptions? options)
+        public static string Render(ResidentModel model, IEnumerable<ChatMessage> messages, ChatOptions? options)
         {
             var template = new LLamaTemplate(model.ChatTemplate ?? "chatml") { AddAssistant = true };
             if (!string.IsNullOrWhiteSpace(options?.Instructions)) template.Add("system", options!.Instructions!);

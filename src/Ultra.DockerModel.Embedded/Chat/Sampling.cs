@@ -10,7 +10,7 @@ namespace Ultra.DockerModel.Embedded.Chat
     /// <summary>ChatOptions to llama.cpp's sampler chain. Unset values take llama-server's defaults, as Docker Model Runner does.</summary>
     internal static class Sampling
     {
-        public static DefaultSamplingPipeline Create(ChatOptions? options, LoadedModel model, CallLog log)
+        public static DefaultSamplingPipeline Create(ChatOptions? options, ResidentModel model, CallLog log)
         {
             string? gbnf = options.Grammar(out string root);
             if (gbnf != null) GrammarCheck.Validate(model, gbnf, root, log);

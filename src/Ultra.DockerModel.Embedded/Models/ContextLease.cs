@@ -19,7 +19,7 @@ namespace Ultra.DockerModel.Embedded.Models
         private GCHandle _self;
         private int _disposed;
 
-        public ContextLease(ModelCache cache, LoadedModel model, LLamaContext context, CancellationToken cancellationToken, bool spare = true)
+        public ContextLease(ModelCache cache, ResidentModel model, LLamaContext context, CancellationToken cancellationToken, bool spare = true)
         {
             _cache = cache;
             _spare = spare;
@@ -30,7 +30,7 @@ namespace Ultra.DockerModel.Embedded.Models
             NativeApi.llama_set_abort_callback(context.NativeHandle, (IntPtr)(delegate* unmanaged[Cdecl]<IntPtr, byte>)&ShouldAbort, GCHandle.ToIntPtr(_self));
         }
 
-        public LoadedModel Model { get; }
+        public ResidentModel Model { get; }
         public LLamaContext Context { get; }
         public CancellationToken CancellationToken { get; }
 

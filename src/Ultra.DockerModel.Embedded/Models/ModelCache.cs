@@ -18,7 +18,7 @@ namespace Ultra.DockerModel.Embedded.Models
     {
         private static readonly StringComparer PathComparer = OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
         private readonly object _gate = new();
-        private readonly Dictionary<string, LoadedModel> _models = new(PathComparer);
+        private readonly Dictionary<string, ResidentModel> _models = new(PathComparer);
         private readonly Timer _idleTimer;
 
         public ModelCache() => _idleTimer = new Timer(_ => ReleaseIdle(), null, Timeout.Infinite, Timeout.Infinite);
@@ -29,8 +29,8 @@ namespace Ultra.DockerModel.Embedded.Models
             var file = new FileInfo(path);
             if (!file.Exists)
                 throw new DockerModelException(ErrorKind.ModelNotFound, $"The model file '{path}' does not exist.");
-            LoadedModel model;
-            LoadedModel? replaced = null;
+            ResidentModel model;
+            ResidentModel? replaced = null;
             lock (_gate)
             {
                 if (_models.TryGetValue(file.FullName, out var known) && !known.Matches(file))
@@ -40,7 +40,7 @@ namespace Ultra.DockerModel.Embedded.Models
                     replaced = Doom(known);
                     known = null;
                 }
-                if (known is null) _models[file.FullName] = known = new LoadedModel(file.FullName, file, options.DisplayName ?? file.Name);
+                if (known is null) _models[file.FullName] = known = new ResidentModel(file.FullName, file, options.DisplayName ?? file.Name);
                 model = known;
                 model.Active++;
                 model.IdleTimeout = options.IdleTimeout;
@@ -61,9 +61,9 @@ namespace Ultra.DockerModel.Embedded.Models
         }
 
         /// <summary>A call is over: its context goes back, and the model's idle clock starts when nobody uses it.</summary>
-        public void Release(LoadedModel model, bool forget = false)
+        public void Release(ResidentModel model, bool forget = false)
         {
-            LoadedModel? dispose = null;
+            ResidentModel? dispose = null;
             lock (_gate)
             {
                 model.Active--;
@@ -97,7 +97,7 @@ namespace Ultra.DockerModel.Embedded.Models
         /// <summary>Releases one model (by path) or all; those in use go when their calls end.</summary>
         public int Unload(string? path)
         {
-            var now = new List<LoadedModel>();
+            var now = new List<ResidentModel>();
             int count = 0;
             lock (_gate)
             {
@@ -114,7 +114,7 @@ namespace Ultra.DockerModel.Embedded.Models
         }
 
         /// <summary>Marks a removed model for release; returns it when nobody uses it, to dispose now.</summary>
-        private static LoadedModel? Doom(LoadedModel model)
+        private static ResidentModel? Doom(ResidentModel model)
         {
             model.Doomed = true;
             return model.Active == 0 ? model : null;
@@ -122,7 +122,7 @@ namespace Ultra.DockerModel.Embedded.Models
 
         private void ReleaseIdle()
         {
-            var expired = new List<LoadedModel>();
+            var expired = new List<ResidentModel>();
             lock (_gate)
             {
                 var now = DateTime.UtcNow;

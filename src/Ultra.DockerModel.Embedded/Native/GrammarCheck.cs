@@ -10,7 +10,7 @@ namespace Ultra.DockerModel.Embedded.Native
     /// </summary>
     internal static partial class GrammarCheck
     {
-        public static void Validate(LoadedModel model, string gbnf, string root, CallLog log)
+        public static void Validate(ResidentModel model, string gbnf, string root, CallLog log)
         {
             IntPtr sampler;
             using (LlamaLog.Route(log))

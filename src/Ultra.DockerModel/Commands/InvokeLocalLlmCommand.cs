@@ -4,6 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using Ultra.DockerModel.Engine;
 using Ultra.DockerModel.Routing;
+using Ultra.DockerModel.Registry;
 using Ultra.DockerModel.Settings;
 using Ultra.DockerModel.Stores;
 
@@ -105,7 +106,7 @@ namespace Ultra.DockerModel.Commands
             IReadOnlyList<LlmMessage> messages;
             try
             {
-                chain = ChainPolicy.Standard.Resolve(saved, new ChainChoice
+                chain = Policy(settings).Resolve(saved, new ChainChoice
                 {
                     Model = Model,
                     Provider = Provider,
@@ -121,6 +122,7 @@ namespace Ultra.DockerModel.Commands
                 return;
             }
             foreach (string warning in chain.Warnings) WriteWarning(warning);
+            foreach (string note in chain.Notes) WriteVerbose(note);
             var request = new LlmRequest
             {
                 Messages = messages,
@@ -175,12 +177,17 @@ namespace Ultra.DockerModel.Commands
             }
         }
 
+        /// <summary>The standard chain rules, then the embedded engine for -Model when the runner cannot answer (the EmbeddedFallback setting).</summary>
+        private ChainPolicy Policy(ModuleSettings settings) => new(ChainPolicy.StandardRules.Append(
+            new EmbeddedFallbackRule(settings.EmbeddedFallback, AutoPull || settings.AutoPull, name => EmbeddedModelFile.IsInStores(ModelStores.Open(settings), name))));
+
         /// <summary>The chat clients for this call; the embedded engine's log goes to the pipeline thread through <paramref name="queue"/>.</summary>
         private ChatClientFactory Factory(ModuleSettings settings, PipelineQueue queue) => new(Docker)
         {
             EngineOptions = EngineSettings.From(settings, Threads),
             EngineLog = new EngineLogForwarder(this, queue),
             FindInStores = name => EmbeddedModelFile.InStores(ModelStores.Open(settings), name),
+            PullToStore = (name, progress, token) => new ModelPuller(new ModuleStore(StoreLocations.ModuleStore(settings))).PullAsync(name, progress, token),
         };
 
         private IReadOnlyList<LlmMessage> Messages()

@@ -18,14 +18,14 @@ namespace Ultra.DockerModel.Embedded.Models
     /// Concurrent calls each get their own context (never one context for two calls). Counters and the pool are
     /// guarded by the owning <see cref="ModelCache"/>'s lock or this object's.
     /// </summary>
-    internal sealed class LoadedModel : IDisposable
+    internal sealed class ResidentModel : IDisposable
     {
         private const int SpareContexts = 1;
         private readonly SemaphoreSlim _loadGate = new(1, 1);
         private readonly Stack<LLamaContext> _spare = new();
         private volatile LLamaWeights? _weights;
 
-        public LoadedModel(string path, FileInfo file, string name)
+        public ResidentModel(string path, FileInfo file, string name)
         {
             Path = path;
             Name = name;

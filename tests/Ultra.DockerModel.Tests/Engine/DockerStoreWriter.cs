@@ -1,9 +1,11 @@
+using System;
+using System.IO;
+using System.Linq;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace ModelRunnerStandIn.Models;
+namespace Ultra.DockerModel.Tests.Engine;
 
 /// <summary>
 /// Puts a GGUF file into a model store in Docker Model Runner's layout, as the runner leaves it after a pull:
