@@ -15,29 +15,16 @@ namespace Ultra.DockerModel.Embedded.Chat
     /// template, sampling from ChatOptions, stop sequences, end-of-generation tokens, usage, and a finish reason of
     /// "stop" or "length". Pieces are whole UTF-8 characters. Cheap to create: the model cache does the loading.
     /// </summary>
-    internal sealed class LlamaChatClient : IChatClient
+    internal sealed class LlamaChatClient(ModelCache cache, string path, EngineOptions engine, IEngineLog? sink) : IChatClient
     {
-        private readonly ModelCache _cache;
-        private readonly string _path;
-        private readonly EngineOptions _options;
-        private readonly IEngineLog? _log;
-
-        public LlamaChatClient(ModelCache cache, string path, EngineOptions options, IEngineLog? log)
-        {
-            _cache = cache;
-            _path = path;
-            _options = options;
-            _log = log;
-        }
-
         public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
             GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken);
 
         public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
             [EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
-            var log = new CallLog(_log);
-            using var lease = await _cache.AcquireAsync(_path, _options, log, cancellationToken).ConfigureAwait(false);
+            var log = new CallLog(sink);
+            using var lease = await cache.AcquireAsync(path, engine, log, cancellationToken).ConfigureAwait(false);
             string prompt = PromptRenderer.Render(lease.Model, messages, options);
             using var sampler = Sampling.Create(options, lease.Model, log);
             var generator = new TokenGenerator(lease, sampler, log, options?.MaxOutputTokens);
@@ -70,7 +57,7 @@ namespace Ultra.DockerModel.Embedded.Chat
             new(ChatRole.Assistant, text) { ResponseId = id, ModelId = model };
 
         public object? GetService(Type serviceType, object? serviceKey = null) =>
-            serviceKey is null && serviceType == typeof(ChatClientMetadata) ? new ChatClientMetadata("Ultra.DockerModel.Embedded", null, _options.DisplayName)
+            serviceKey is null && serviceType == typeof(ChatClientMetadata) ? new ChatClientMetadata("Ultra.DockerModel.Embedded", null, engine.DisplayName)
             : serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
 
         public void Dispose() { }

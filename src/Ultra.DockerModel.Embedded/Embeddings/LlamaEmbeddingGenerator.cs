@@ -15,26 +15,13 @@ namespace Ultra.DockerModel.Embedded.Embeddings
     /// 10.x's interface: that assembly must never be needed here). One pooled vector per input, from an embedding
     /// model's own pooling, or the mean of a language model's last hidden states.
     /// </summary>
-    internal sealed class LlamaEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
+    internal sealed class LlamaEmbeddingGenerator(ModelCache cache, string path, EngineOptions engine, IEngineLog? sink) : IEmbeddingGenerator<string, Embedding<float>>
     {
-        private readonly ModelCache _cache;
-        private readonly string _path;
-        private readonly EngineOptions _options;
-        private readonly IEngineLog? _log;
-
-        public LlamaEmbeddingGenerator(ModelCache cache, string path, EngineOptions options, IEngineLog? log)
-        {
-            _cache = cache;
-            _path = path;
-            _options = options;
-            _log = log;
-        }
-
         public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null,
             CancellationToken cancellationToken = default)
         {
-            var log = new CallLog(_log);
-            using var lease = await _cache.AcquireAsync(_path, _options, log, cancellationToken, embeddings: true).ConfigureAwait(false);
+            var log = new CallLog(sink);
+            using var lease = await cache.AcquireAsync(path, engine, log, cancellationToken, embeddings: true).ConfigureAwait(false);
             var result = new GeneratedEmbeddings<Embedding<float>>();
             int tokens = 0;
             foreach (string value in values)
@@ -68,7 +55,7 @@ namespace Ultra.DockerModel.Embedded.Embeddings
         }
 
         public object? GetService(Type serviceType, object? serviceKey = null) =>
-            serviceKey is null && serviceType == typeof(EmbeddingGeneratorMetadata) ? new EmbeddingGeneratorMetadata("Ultra.DockerModel.Embedded", null, _options.DisplayName)
+            serviceKey is null && serviceType == typeof(EmbeddingGeneratorMetadata) ? new EmbeddingGeneratorMetadata("Ultra.DockerModel.Embedded", null, engine.DisplayName)
             : serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
 
         public void Dispose() { }
