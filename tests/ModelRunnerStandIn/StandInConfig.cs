@@ -14,7 +14,9 @@ public sealed class StandInConfig
     public int FirstTokenDelayMs { get; set; }
     public long AnswerBytes { get; set; }
     public string CliVersion { get; set; } = "head"; // head | legacy
-    public bool AutoInstallNoise { get; set; }
+    public bool AutoInstallNoise { get; set; }        // no runner container yet: the next command prints the preamble
+    public bool AutoInstallOffline { get; set; }      // ...in its offline form (local image)
+    public string AnswerPrefix { get; set; } = "";    // text the generated answer starts with (e.g. "Note: ")
     public int CrashAfterPieces { get; set; } = 3;
     public int PullStepDelayMs { get; set; } = 10;
     public int RetryBaseMs { get; set; } = 1000;     // plugin: pull retry back-off unit (real CLI: 1 s)
@@ -22,6 +24,7 @@ public sealed class StandInConfig
     public bool AlwaysSendUsage { get; set; }        // older llama.cpp: usage on the last chunk, always
     public bool Reasoning { get; set; }              // emit reasoning_content before the answer
     public bool SplitUtf8Writes { get; set; }        // plugin: split multi-byte characters across two writes
+    public string DefaultRegistry { get; set; } = ""; // the runner's DEFAULT_REGISTRY: its tags match the plain names
     public int LoadDelayMs { get; set; }             // time a model's runner takes to load (first request after an unload)
     public int EmbeddingDimensions { get; set; } = 384; // length of the vectors /engines/v1/embeddings answers
 
@@ -35,6 +38,8 @@ public sealed class StandInConfig
         ("answerBytes", J.N(AnswerBytes)),
         ("cliVersion", J.S(CliVersion)),
         ("autoInstallNoise", J.B(AutoInstallNoise)),
+        ("autoInstallOffline", J.B(AutoInstallOffline)),
+        ("answerPrefix", J.S(AnswerPrefix)),
         ("crashAfterPieces", J.N(CrashAfterPieces)),
         ("pullStepDelayMs", J.N(PullStepDelayMs)),
         ("retryBaseMs", J.N(RetryBaseMs)),
@@ -42,6 +47,7 @@ public sealed class StandInConfig
         ("alwaysSendUsage", J.B(AlwaysSendUsage)),
         ("reasoning", J.B(Reasoning)),
         ("splitUtf8Writes", J.B(SplitUtf8Writes)),
+        ("defaultRegistry", J.S(DefaultRegistry)),
         ("loadDelayMs", J.N(LoadDelayMs)),
         ("embeddingDimensions", J.N(EmbeddingDimensions)));
 
@@ -84,6 +90,14 @@ public sealed class StandInConfig
                 if (v.Str is not ("head" or "legacy")) return "cliVersion must be head or legacy";
                 CliVersion = v.Str;
                 return null;
+            case "answerPrefix":
+                if (v.Str is not { } prefix) return "answerPrefix must be a string";
+                AnswerPrefix = prefix;
+                return null;
+            case "defaultRegistry":
+                if (v.Str is not { } reg) return "defaultRegistry must be a string";
+                DefaultRegistry = reg.Trim().TrimEnd('/');
+                return null;
             case "answerBytes":
                 if (v.Long is not { } ab || ab < 0) return "answerBytes must be a non-negative number";
                 AnswerBytes = ab;
@@ -107,6 +121,7 @@ public sealed class StandInConfig
     private static readonly Dictionary<string, Action<StandInConfig, bool>> BoolSetters = new()
     {
         ["autoInstallNoise"] = (c, b) => c.AutoInstallNoise = b,
+        ["autoInstallOffline"] = (c, b) => c.AutoInstallOffline = b,
         ["alwaysSendUsage"] = (c, b) => c.AlwaysSendUsage = b,
         ["reasoning"] = (c, b) => c.Reasoning = b,
         ["splitUtf8Writes"] = (c, b) => c.SplitUtf8Writes = b,
@@ -128,8 +143,10 @@ public sealed class StandInConfig
     {
         Fault = o.Fault; FaultCount = o.FaultCount; TokenDelayMs = o.TokenDelayMs; FirstTokenDelayMs = o.FirstTokenDelayMs;
         AnswerBytes = o.AnswerBytes; CliVersion = o.CliVersion; AutoInstallNoise = o.AutoInstallNoise;
+        AutoInstallOffline = o.AutoInstallOffline; AnswerPrefix = o.AnswerPrefix;
         CrashAfterPieces = o.CrashAfterPieces; PullStepDelayMs = o.PullStepDelayMs; RetryBaseMs = o.RetryBaseMs;
         ContextSize = o.ContextSize; AlwaysSendUsage = o.AlwaysSendUsage; Reasoning = o.Reasoning;
-        SplitUtf8Writes = o.SplitUtf8Writes; LoadDelayMs = o.LoadDelayMs; EmbeddingDimensions = o.EmbeddingDimensions;
+        SplitUtf8Writes = o.SplitUtf8Writes; DefaultRegistry = o.DefaultRegistry; LoadDelayMs = o.LoadDelayMs;
+        EmbeddingDimensions = o.EmbeddingDimensions;
     }
 }

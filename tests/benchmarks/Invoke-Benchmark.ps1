@@ -129,8 +129,10 @@ try {
     # ---------------------------------------------------------------- 3. first piece
     if ($Rows -contains 3) {
         $n = N 41
-        $null = Set-StandInConfig $primary @{ tokenDelayMs = 0; answerBytes = 0 }
-        Write-BenchLine "row 3: first piece, $n x Invoke-LocalLlm -Stream vs $n x first stdout byte of docker model run (interleaved)"
+        # An answer that begins with a word and a colon is the worst case for the auto-install preamble filter
+        # ("Note:" could still be "latest: Pulling from docker/model-runner"), issue 10 item 17.
+        $null = Set-StandInConfig $primary @{ tokenDelayMs = 0; answerBytes = 0; answerPrefix = 'Note: ' }
+        Write-BenchLine "row 3: first piece of an answer starting 'Note: ', $n x Invoke-LocalLlm -Stream vs $n x first stdout byte of docker model run (interleaved)"
         $mod = @(); $raw = @()
         for ($i = 0; $i -lt $n; $i++) {
             if ($i % 2) { $mod += (Measure-ModuleFirstPiece 'first piece' @{ Model = $Model }).First; $raw += Measure-RawFirstByte $Model 'first piece' }
@@ -139,7 +141,8 @@ try {
         $m = Get-Median $mod; $r = Get-Median $raw; $added = $m - $r
         # Each module run sits next to a raw run: the median of those pair differences shrugs off the machine's drifts.
         $paired = Get-Median @(for ($i = 0; $i -lt $n; $i++) { $mod[$i] - $raw[$i] })
-        Add-Row -Id 3 -Measure 'First piece (CLI)' -Module $m -Raw $r -Ratio ($m / $r) -Added $added -Unit 'ms' -Target '<= 5 ms added' -Met ($added -le 5) `
+        $null = Set-StandInConfig $primary @{ answerPrefix = '' }
+        Add-Row -Id 3 -Measure 'First piece (CLI), answer starting "Note: "' -Module $m -Raw $r -Ratio ($m / $r) -Added $added -Unit 'ms' -Target '<= 2 ms added' -Met ($added -le 2) `
             -Note ("median of the $n paired differences: {0:N1} ms; fastest run: module {1:N1} ms, raw {2:N1} ms" -f $paired, ($mod | Measure-Object -Minimum).Minimum, ($raw | Measure-Object -Minimum).Minimum) `
             -Detail @{ ModuleMs = (Get-Summary $mod); RawMs = (Get-Summary $raw); PairedDifferenceMs = [math]::Round($paired, 2) }
     }

@@ -123,6 +123,99 @@ Describe 'Model cmdlets against the stand-in' {
             Remove-LocalModel nope -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
             $err[0].FullyQualifiedErrorId | Should -BeLike 'ModelNotFound,*'
         }
+
+        # Issue 10 item 6: upstream's rm untags a named tag (even with --force) and deletes only by id.
+        Context 'a model with several tags' {
+            BeforeEach { Reset-StandIn $standIn -Installed @('ai/smollm2', 'ai/gemma3:latest', 'ai/gemma3:4B', 'ai/gemma3:4B-Q4_K_M') }
+
+            It 'removes the whole model by <Way>' -ForEach @(
+                @{ Way = 'name'; Remove = { Remove-LocalModel gemma3 -Confirm:$false } }
+                @{ Way = 'wildcard'; Remove = { Remove-LocalModel '*gem*' -Confirm:$false } }
+                @{ Way = 'piped object'; Remove = { Get-LocalModel gemma3 | Remove-LocalModel -Confirm:$false } }
+                @{ Way = 'short id'; Remove = { Remove-LocalModel (Get-LocalModel gemma3).ShortId -Confirm:$false } }
+                @{ Way = 'name, with -Force'; Remove = { Remove-LocalModel ai/gemma3 -Force } }
+            ) {
+                & $Remove
+                (Get-LocalModel).Name | Should -Be @('ai/smollm2:latest')
+            }
+            It 'untags only the tag that is named explicitly, even with -Force' {
+                Remove-LocalModel ai/gemma3:4B -Force
+                (Get-LocalModel gemma3).Tags | Should -Be @('ai/gemma3:latest', 'ai/gemma3:4B-Q4_K_M')
+                Remove-LocalModel gemma3:latest -Confirm:$false
+                (Get-LocalModel gemma3).Tags | Should -Be @('ai/gemma3:4B-Q4_K_M')
+                Remove-LocalModel ai/gemma3:4B-Q4_K_M -Confirm:$false   # its last tag: the model goes, as with docker model rm
+                Get-LocalModel gemma3 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+                (Get-LocalModel).Name | Should -Be @('ai/smollm2:latest')
+            }
+            It 'names its tags in the verbose docker output' {
+                $verbose = Remove-LocalModel gemma3 -Confirm:$false -Verbose 4>&1 | ForEach-Object { "$_" }
+                $verbose | Should -Contain 'Untagged: ai/gemma3:4B'
+                $verbose | Where-Object { $_ -like 'Deleted: sha256:*' } | Should -HaveCount 1
+            }
+            It '-WhatIf says whether the model goes or one tag does, and changes nothing' {
+                # What-if lines go straight to the host: run a child pwsh and read its stdout.
+                $whatIf = & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -Command "Import-Module '$ModulePath'; Remove-LocalModel gemma3 -WhatIf; Remove-LocalModel ai/gemma3:4B -WhatIf -Force" | Out-String
+                $whatIf | Should -Match ([regex]::Escape('"Remove model" on target "model ''ai/gemma3:latest'' (2.31 GiB) and all its 3 tags: ai/gemma3:latest, ai/gemma3:4B, ai/gemma3:4B-Q4_K_M"'))
+                $whatIf | Should -Match ([regex]::Escape('"Untag (the model stays installed)" on target "tag ''ai/gemma3:4B'' only; model (2.31 GiB) stays installed as ai/gemma3:latest, ai/gemma3:4B-Q4_K_M"'))
+                @((Get-LocalModel gemma3).Tags).Count | Should -Be 3
+            }
+        }
+
+        # Issue 10 item 7
+        It 'takes names by property name (Import-Csv)' {
+            $csv = Join-Path $TestDrive 'models.csv'
+            'Name,Note', 'smollm2,small', 'ai/llama3.2,bigger' | Set-Content -LiteralPath $csv
+            Import-Csv $csv | Remove-LocalModel -Confirm:$false
+            Get-LocalModel | Should -BeNullOrEmpty
+        }
+    }
+
+    # Issue 10 items 8 and 9: names as docker and the registry understand them (the refused names are in Reliability.Tests.ps1).
+    Describe 'Model names' {
+        It 'passes the normalized name to docker, so an older CLI (model-cli v0.1.42) answers for smollm2' {
+            Reset-StandIn $standIn -Installed @('ai/smollm2', 'ai/gemma3:latest', 'ai/gemma3:4B', 'ai/gemma3:4B-Q4_K_M')
+            Set-StandInConfig $standIn @{ cliVersion = 'legacy' } | Out-Null
+            (Invoke-LocalLlm 'legacy short name' -Model smollm2 -Transport Cli).Text | Should -BeLike 'You said: «legacy short name».*'
+            (Install-LocalModel smollm2 -Force -PassThru).Name | Should -Be 'ai/smollm2:latest'
+            (Install-LocalModel mistral -PassThru).Name | Should -Be 'ai/mistral:latest'
+            Remove-LocalModel gemma3:4B -Confirm:$false
+            (Get-LocalModel gemma3).Tags | Should -Be @('ai/gemma3:latest', 'ai/gemma3:4B-Q4_K_M')
+        }
+
+        It 'the stand-in in legacy mode fails as model-cli v0.1.42 did for a name without a slash' {
+            Set-StandInConfig $standIn @{ cliVersion = 'legacy' } | Out-Null
+            $out = & docker model run smollm2 hi 2>&1
+            $LASTEXITCODE | Should -Be 1
+            "$out" | Should -BeExactly 'Failed to inspect model: invalid model name: smollm2'
+            $out = & docker model inspect smollm2 2>&1
+            "$out" | Should -BeExactly 'Failed to get model smollm2: invalid model name: smollm2'
+            & docker model inspect 354bf30d0aa3 | ConvertFrom-Json | ForEach-Object tags | Should -Be 'ai/smollm2:latest'
+        }
+
+        It 'suggests a real model, not the one that failed, when the registry has no such model' {
+            Install-LocalModel ai/smollm2:999B -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'ModelNotFound,*'
+            $err[0].Exception.Message | Should -BeLike "Model 'ai/smollm2:999B' was not found in the registry*"
+            $err[0].Exception.Message | Should -Match "for example 'ai/llama3\.2:1B-Q8_0'"
+            Install-LocalModel ai/nope -ErrorVariable err2 -ErrorAction SilentlyContinue
+            $err2[0].Exception.Message | Should -Match "for example 'ai/smollm2'"
+        }
+
+        It 'honours DEFAULT_REGISTRY: tags stored under it match the plain names' {
+            $saved = $env:DEFAULT_REGISTRY
+            $env:DEFAULT_REGISTRY = 'registry.local:5000'
+            try {
+                Reset-StandIn $standIn -Installed @('registry.local:5000/ai/smollm2:latest', 'registry.local:5000/ai/gemma3:4B', 'ai/llama3.2')
+                Set-StandInConfig $standIn @{ defaultRegistry = 'registry.local:5000' } | Out-Null   # the runner's own DEFAULT_REGISTRY
+                (& docker model ls --json | ConvertFrom-Json).tags | Should -Contain 'registry.local:5000/ai/smollm2:latest'
+                (Get-LocalModel smollm2).Name | Should -Be 'ai/smollm2:latest'
+                (Get-LocalModel ai/gemma3:4B).Name | Should -Be 'ai/gemma3:4B'
+                (Invoke-LocalLlm 'from the default registry' -Model smollm2 -Transport Cli).Text | Should -BeLike 'You said: «from the default registry».*'
+                Remove-LocalModel gemma3 -Confirm:$false
+                (Get-LocalModel).Name | Should -Be @('ai/smollm2:latest', 'ai/llama3.2:latest')
+            }
+            finally { $env:DEFAULT_REGISTRY = $saved }
+        }
     }
 
     Describe 'Get-LocalModelRunner and Test-LocalModelRunner' {

@@ -33,6 +33,11 @@ BeforeDiscovery {
         @{ Name = '-rf' }
         @{ Name = "ai/smollm2`n" }
         @{ Name = "ai/smollm2`nrm" }
+        # Issue 10 item 9: Docker's reference grammar (no empty or '..' part) and no white space anywhere.
+        @{ Name = 'ai/' }
+        @{ Name = 'ai/../x' }
+        @{ Name = ' ai/smollm2' }
+        @{ Name = "ai/smollm2`t" }
     )
 }
 
@@ -430,11 +435,8 @@ Describe 'Reliability (fault injection)' -Tag Reliability {
             $before = (Get-StandInStats $standIn).requests
             { Invoke-LocalLlm 'hi' -Model $Name } | Should -Throw -ErrorId 'InvalidModelName,*'
             { Invoke-LocalLlm 'hi' -Model $Name -Transport Http } | Should -Throw -ErrorId 'InvalidModelName,*'
-            if ($Name.Trim() -ceq $Name) {
-                # (Install-LocalModel trims surrounding white space, as for names read from a file: "ai/smollm2`n" installs ai/smollm2.)
-                Install-LocalModel $Name -ErrorVariable e1 -ErrorAction SilentlyContinue
-                $e1[0].FullyQualifiedErrorId | Should -BeLike 'InvalidModelName,*'
-            }
+            Install-LocalModel $Name -ErrorVariable e1 -ErrorAction SilentlyContinue
+            $e1[0].FullyQualifiedErrorId | Should -BeLike 'InvalidModelName,*'
             Remove-LocalModel $Name -Confirm:$false -ErrorVariable e2 -ErrorAction SilentlyContinue
             $e2[0].FullyQualifiedErrorId | Should -BeLike 'InvalidModelName,*'
             Get-LocalModel $Name -ErrorVariable e3 -ErrorAction SilentlyContinue
@@ -496,14 +498,49 @@ Describe 'Reliability (fault injection)' -Tag Reliability {
             (Get-LocalModelRunner).IsRunning | Should -BeTrue
         }
 
-        It 'auto-install noise before the output is skipped: lists, status and answers are correct' {
-            Set-StandInConfig $standIn @{ autoInstallNoise = $true } | Out-Null
-            (Get-LocalModel).Name | Should -Be @('ai/smollm2:latest', 'ai/llama3.2:latest')
-            (Get-LocalModelRunner).IsRunning | Should -BeTrue
-            (Invoke-LocalLlm 'quiet please' -Model ai/smollm2 -Transport Cli).Text | Should -BeExactly (Get-Echo 'quiet please')
-            -join @(Invoke-LocalLlm 'quiet stream' -Model ai/smollm2 -Transport Cli -Stream) | Should -BeExactly (Get-Echo 'quiet stream')
-            (Install-LocalModel ai/gemma3 -PassThru).Name | Should -Be 'ai/gemma3:latest'
-            Remove-LocalModel ai/gemma3 -Confirm:$false -Verbose 4>&1 | ForEach-Object { "$_" } | Should -Not -Match 'Pulling from docker/model-runner'
+        # Issue 10 item 16. The preamble comes once, before the first command that finds no runner container (the
+        # stand-in turns its switch off once printed); every command below meets it, re-armed, in a fresh session (a
+        # child pwsh), where the module has not yet seen the runner installed.
+        It 'the runner auto-install preamble (<Form>) is skipped: <Steps> are correct' -ForEach @(
+            @{ Form = 'online'; Settings = @{}; Steps = 'list, status, answer, stream, install, remove' }
+            @{ Form = 'offline'; Settings = @{ autoInstallOffline = $true }; Steps = 'list, answer, remove' }
+            @{ Form = 'model-cli v0.1.42'; Settings = @{ cliVersion = 'legacy' }; Steps = 'list, answer, remove' }
+        ) {
+            $child = @'
+$ErrorActionPreference = 'Stop'
+Import-Module $env:UDM_MODULE; Import-Module $env:UDM_STANDIN
+$s = [pscustomobject]@{ Url = $env:MODEL_RUNNER_HOST }
+$settings = $env:UDM_SETTINGS | ConvertFrom-Json -AsHashtable
+$steps = $env:UDM_STEPS -split ', '
+function Step([string] $Name, [scriptblock] $Command) {
+    if ($Name -notin $steps) { return }
+    Set-StandInConfig $s ($settings + @{ autoInstallNoise = $true }) | Out-Null
+    $out = & $Command
+    if ((Get-StandInConfig $s).autoInstallNoise) { throw "$Name did not meet the preamble" }
+    "$Name=$($out -join '|')"
+}
+Step list { (Get-LocalModel).Name }
+Step status { (Get-LocalModelRunner).IsRunning }
+Step answer { (Invoke-LocalLlm 'quiet please' -Model ai/smollm2 -Transport Cli).Text }
+Step stream { -join @(Invoke-LocalLlm 'quiet stream' -Model ai/llama3.2 -Transport Cli -Stream) }
+Step install { (Install-LocalModel ai/gemma3 -PassThru).Name }
+Step remove { Remove-LocalModel ai/llama3.2 -Confirm:$false -Verbose 4>&1 | ForEach-Object { "$_" } | Where-Object { $_ -match '^(Untagged|Deleted):' } }
+'@
+            $env:UDM_MODULE = $ModulePath
+            $env:UDM_STANDIN = Join-Path $RepoRoot 'tests/ModelRunnerStandIn/StandIn.psm1'
+            $env:UDM_SETTINGS = $Settings | ConvertTo-Json -Compress
+            $env:UDM_STEPS = $Steps
+            $lines = & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -Command $child 2>&1 | ForEach-Object { "$_" }
+            $LASTEXITCODE | Should -Be 0 -Because ($lines -join "`n")
+            $expected = [ordered]@{
+                list    = 'list=ai/smollm2:latest|ai/llama3.2:latest'
+                status  = 'status=True'
+                answer  = "answer=$(Get-Echo 'quiet please')"
+                stream  = "stream=$(Get-Echo 'quiet stream')"
+                install = 'install=ai/gemma3:latest'
+                remove  = 'remove=Untagged: ai/llama3.2:latest|Deleted: sha256:436bb282b41968a83638482999980267ca8d7e8b5574604460efa9efff11cf59'
+            }
+            $lines | Should -Be @($expected.Keys | Where-Object { $_ -in ($Steps -split ', ') } | ForEach-Object { $expected[$_] })
         }
     }
 

@@ -50,6 +50,13 @@ namespace Ultra.DockerModel
         /// <summary>Set once this client's <c>docker model run</c> rejected <c>--color</c> (a CLI older than 2025-09).</summary>
         internal bool RunRejectsColorFlag { get; set; }
 
+        /// <summary>Where a runner command has succeeded, so the CLI's auto-install preamble cannot come any more.</summary>
+        public RunnerInstallState Runner { get; } = new();
+
+        /// <summary>A variable as the child process sees it: this client's override, else the current environment.</summary>
+        public string? EnvironmentValue(string name) =>
+            _environment.TryGetValue(name, out string? value) ? value : Environment.GetEnvironmentVariable(name);
+
         /// <summary>Runs to the end and returns both streams as text.</summary>
         public async Task<CliResult> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
         {
@@ -133,6 +140,7 @@ namespace Ultra.DockerModel
             using (process)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                Runner.Observe(this, arguments, process.ExitCode);
                 return (process.ExitCode, await stderr.ConfigureAwait(false));
             }
         }

@@ -28,17 +28,16 @@ namespace Ultra.DockerModel
         /// <summary>One installed model (<c>docker model inspect</c>); throws <see cref="ModelNotFoundException"/>.</summary>
         public async Task<LocalModel> InspectAsync(string model, CancellationToken cancellationToken)
         {
-            ModelReference.Validate(model);
-            var result = await RunCheckedAsync(new[] { "model", "inspect", model }, model, cancellationToken).ConfigureAwait(false);
+            var result = await RunCheckedAsync(new[] { "model", "inspect", ForDocker(model) }, model, cancellationToken).ConfigureAwait(false);
             return DockerModelJson.ParseModelObject(result.StandardOutput);
         }
 
         /// <summary>Pulls a model, reporting each <c>Downloaded X of Y</c> line; returns the plugin's closing message.</summary>
         public async Task<string> PullAsync(string model, IProgress<PullProgress>? progress, CancellationToken cancellationToken)
         {
-            ModelReference.Validate(model);
+            string reference = ForDocker(model);
             string last = "";
-            var result = await Cli.RunLinesAsync(new[] { "model", "pull", model }, line =>
+            var result = await Cli.RunLinesAsync(new[] { "model", "pull", reference }, line =>
             {
                 line = DockerErrorClassifier.StripAnsi(line).Trim();
                 if (line.Length == 0) return;
@@ -58,15 +57,28 @@ namespace Ultra.DockerModel
             return last;
         }
 
-        /// <summary>Removes a model (<c>docker model rm</c>); returns the <c>Untagged:</c>/<c>Deleted:</c> lines.</summary>
-        public async Task<IReadOnlyList<string>> RemoveAsync(string model, bool force, CancellationToken cancellationToken)
+        /// <summary>
+        /// Carries out a <see cref="ModelRemoval"/> with <c>docker model rm</c>: <c>rm TAG</c> to untag one tag, or
+        /// <c>rm --force ID</c> to delete the model with every tag (only by id does the runner delete a model that has
+        /// several tags). Returns the <c>Untagged:</c>/<c>Deleted:</c> lines.
+        /// </summary>
+        public async Task<IReadOnlyList<string>> RemoveAsync(ModelRemoval removal, CancellationToken cancellationToken)
         {
-            ModelReference.Validate(model);
-            var args = force ? new[] { "model", "rm", "--force", model } : new[] { "model", "rm", model };
+            var model = removal.Model;
+            string[] args = removal.UntagOnly
+                ? new[] { "model", "rm", ForDocker(removal.Tag!) }
+                : new[] { "model", "rm", "--force", ModelReference.Validate(model.Id.Length > 0 ? model.Id : model.Name) };
             InstalledModels.ForgetAll(); // by id, tag or untag: simplest to check again before the next CLI run
-            var result = await RunCheckedAsync(args, model, cancellationToken).ConfigureAwait(false);
+            var result = await RunCheckedAsync(args, removal.Tag ?? model.Name, cancellationToken).ConfigureAwait(false);
             return result.StandardOutput.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !DockerCliNoise.IsNoiseLine(l)).ToList();
         }
+
+        /// <summary>
+        /// The reference a docker command is given: validated, and normalized (<c>smollm2</c> is <c>ai/smollm2:latest</c>),
+        /// because model-cli v0.1.42 (older Desktop CLIs) reads a name without '/' as an id and fails with
+        /// "invalid model name: smollm2". Ids and digests go as they are.
+        /// </summary>
+        public static string ForDocker(string model) => ModelReference.Normalize(ModelReference.Validate(model));
 
         /// <summary>What is installed and running. Never throws for a missing docker, plugin or runner: it reports them.</summary>
         public async Task<ModelRunnerStatus> GetStatusAsync(CancellationToken cancellationToken)

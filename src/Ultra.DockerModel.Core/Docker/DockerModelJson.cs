@@ -47,7 +47,7 @@ namespace Ultra.DockerModel
                 Architecture = Str(config, "architecture"),
                 Parameters = Str(config, "parameters"),
                 Quantization = Str(config, "quantization"),
-                Size = ByteSize.Parse(Str(config, "size")),
+                Size = Size(config),
                 ContextSize = ContextSize(config),
             };
         }
@@ -92,6 +92,17 @@ namespace Ultra.DockerModel
         }
 
         private static readonly JsonDocumentOptions Options = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
+
+        // CNCF (ModelPack) models have no byte size: the runner puts their parameter count in both "size" and
+        // "parameters" ("0.6B", "8b"), so Size is unknown then, never 1 byte.
+        private static long? Size(JsonElement config)
+        {
+            string? size = Str(config, "size");
+            string? parameters = Str(config, "parameters");
+            if (size != null && parameters != null && string.Equals(size.Replace(" ", ""), parameters.Replace(" ", ""), StringComparison.OrdinalIgnoreCase))
+                return null;
+            return ByteSize.Parse(size);
+        }
 
         private static int? ContextSize(JsonElement config)
         {

@@ -5,17 +5,28 @@ using System.Text.RegularExpressions;
 namespace Ultra.DockerModel
 {
     /// <summary>
-    /// Model references as Docker Model Runner reads them: <c>[registry/][org/]name[:tag]</c>, default org <c>ai/</c>,
-    /// default tag <c>latest</c>, the name part lower-cased, the tag kept as typed.
+    /// Model references as Docker Model Runner reads them: <c>[registry/][org/]name[:tag][@digest]</c>, default org
+    /// <c>ai/</c>, default tag <c>latest</c>, the name part lower-cased, the tag kept as typed. The default registry is
+    /// Docker Hub, or <c>DEFAULT_REGISTRY</c> when set (as the upstream CLI reads it).
     /// </summary>
     public static class ModelReference
     {
-        // Characters a registry reference can hold; anything else (spaces, quotes, ; | $ ` &) is refused before a process starts.
+        // Docker's reference grammar (distribution/reference): a name is path components of letters and digits joined
+        // by '.', '_', '__' or dashes, behind an optional registry host[:port]; a tag is [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}.
+        // So "ai/", "ai/../x", white space and shell characters (; | $ ` &) are refused before any process starts.
         // \z, not $: "$" also matches before a final "\n", which let "ai/smollm2\n" through.
-        private static readonly Regex Valid = new(@"^[A-Za-z0-9][A-Za-z0-9._\-/:@]{0,510}\z", RegexOptions.CultureInvariant);
-        private static readonly Regex Digest = new(@"^(sha256:)?[0-9a-f]{12}([0-9a-f]{52})?$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
+        private const string Component = "[A-Za-z0-9]+(?:(?:[._]|__|-+)[A-Za-z0-9]+)*";
+        private const string Host = "[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]{1,5})?";
+        private const string Tag = "[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}";
+        private static readonly Regex Valid = new(
+            "^(?:" + Host + "/)?" + Component + "(?:/" + Component + ")*(?::" + Tag + ")?(?:@sha256:[0-9A-Fa-f]{64})?\\z",
+            RegexOptions.CultureInvariant);
+        private static readonly Regex Digest = new(@"^(sha256:)?[0-9a-f]{12}([0-9a-f]{52})?\z", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
+        private static readonly string[] DockerHub = { "index.docker.io/", "docker.io/" };
+        private const int MaxLength = 512;
 
-        public static bool IsValid(string? reference) => reference != null && Valid.IsMatch(reference);
+        public static bool IsValid(string? reference) =>
+            reference != null && reference.Length <= MaxLength && (Digest.IsMatch(reference) || Valid.IsMatch(reference));
 
         /// <summary>Throws <see cref="InvalidModelNameException"/> for a reference that could not be a model name.</summary>
         public static string Validate(string? reference)
@@ -25,13 +36,24 @@ namespace Ultra.DockerModel
             return reference!;
         }
 
-        /// <summary><c>smollm2</c> becomes <c>ai/smollm2:latest</c>; ids and digests are returned as they are.</summary>
-        public static string Normalize(string reference)
+        /// <summary>
+        /// <c>smollm2</c> becomes <c>ai/smollm2:latest</c>; the default registry's prefix is dropped (so a tag stored as
+        /// <c>registry.local:5000/ai/x:1B</c> is <c>ai/x:1B</c> when <c>DEFAULT_REGISTRY=registry.local:5000</c>); ids
+        /// and digests are returned as they are.
+        /// </summary>
+        public static string Normalize(string reference) => Normalize(reference, Environment.GetEnvironmentVariable("DEFAULT_REGISTRY"));
+
+        /// <summary><see cref="Normalize(string)"/> with the default registry given rather than read from the environment.</summary>
+        public static string Normalize(string reference, string? defaultRegistry)
         {
             string r = reference.Trim();
             if (Digest.IsMatch(r) || r.Contains("@")) return r;
-            foreach (var prefix in new[] { "index.docker.io/", "docker.io/" })
-                if (r.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) r = r.Substring(prefix.Length);
+            foreach (var prefix in DefaultRegistryPrefixes(defaultRegistry))
+            {
+                if (!r.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) continue;
+                r = r.Substring(prefix.Length);
+                break;
+            }
             int slash = r.LastIndexOf('/');
             int colon = r.LastIndexOf(':');
             string name = colon > slash ? r.Substring(0, colon) : r;
@@ -39,6 +61,20 @@ namespace Ultra.DockerModel
             if (name.IndexOf('/') < 0) name = "ai/" + name;
             if (name.StartsWith("hf.co/", StringComparison.OrdinalIgnoreCase)) name = "huggingface.co/" + name.Substring(6);
             return name.ToLowerInvariant() + ":" + (tag.Length == 0 ? "latest" : tag);
+        }
+
+        // stripDefaultsFromModelName: Docker Hub's two spellings, or only DEFAULT_REGISTRY when it names another registry.
+        private static string[] DefaultRegistryPrefixes(string? defaultRegistry)
+        {
+            string custom = (defaultRegistry ?? "").Trim().TrimEnd('/');
+            return custom.Length == 0 || custom == "docker.io" || custom == "index.docker.io" ? DockerHub : new[] { custom + "/" };
+        }
+
+        /// <summary>Whether a name says which tag it means (<c>ai/x:1B</c>), as opposed to a repository, an id or a digest.</summary>
+        public static bool HasExplicitTag(string reference)
+        {
+            string r = reference.Trim();
+            return !IsId(r) && r.IndexOf('@') < 0 && r.LastIndexOf(':') > r.LastIndexOf('/');
         }
 
         /// <summary>The repository part of a normalized reference: <c>ai/smollm2:latest</c> gives <c>ai/smollm2</c>.</summary>
@@ -83,7 +119,7 @@ namespace Ultra.DockerModel
                 return id.Substring(id.StartsWith("sha256:", StringComparison.Ordinal) ? 7 : 0).StartsWith(hex, StringComparison.OrdinalIgnoreCase);
             }
             string normalized = Normalize(r);
-            bool hasTag = r.LastIndexOf(':') > r.LastIndexOf('/');
+            bool hasTag = HasExplicitTag(r);
             foreach (var tag in tags)
             {
                 string t = Normalize(tag);

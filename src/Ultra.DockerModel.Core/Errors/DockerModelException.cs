@@ -45,7 +45,8 @@ namespace Ultra.DockerModel
         public InvalidModelNameException(string name)
             : base(ErrorKind.InvalidModelName,
                 $"'{name}' is not a valid model name. A model name looks like 'ai/smollm2', 'ai/llama3.2:1B-Q8_0' or " +
-                "'hf.co/org/repo:Q4_K_M': letters, digits and . _ - / : @ only, not starting with '-'.")
+                "'hf.co/org/repo:Q4_K_M': parts of letters and digits joined by '.', '_' or '-' and separated by '/', then " +
+                "an optional ':tag'; no spaces, no empty or '..' parts.")
         { Model = name; }
     }
 }

@@ -29,8 +29,19 @@ namespace Ultra.DockerModel
         public ModelNotFoundException(string model, string? raw = null, bool suggestInstall = true) : base(ErrorKind.ModelNotFound,
             suggestInstall
                 ? $"Model '{model}' is not installed. Run 'Install-LocalModel {model}' to pull it (or add -AutoPull to pull it on first use); 'Get-LocalModel' lists the installed models."
-                : $"Model '{model}' was not found in the registry. Check the name (for example 'ai/smollm2' or 'ai/llama3.2:1B-Q8_0').",
+                : $"Model '{model}' was not found in the registry. Check the name and tag (for example '{RegistryExample(model)}').",
             raw) { Model = model; }
+
+        // Models that exist on Docker Hub; the example offered is never the repository that just failed.
+        private static readonly string[] Examples = { "ai/smollm2", "ai/llama3.2:1B-Q8_0", "ai/qwen2.5:0.5B-F16" };
+
+        private static string RegistryExample(string model)
+        {
+            string failed = ModelReference.IsValid(model) ? ModelReference.Repository(ModelReference.Normalize(model)) : "";
+            foreach (string example in Examples)
+                if (ModelReference.Repository(ModelReference.Normalize(example)) != failed) return example;
+            return Examples[0];
+        }
 
         /// <summary>For a provider that is not the local runner, where Install-LocalModel is no cure.</summary>
         internal ModelNotFoundException(string model, string? raw, string message) : base(ErrorKind.ModelNotFound, message, raw) { Model = model; }

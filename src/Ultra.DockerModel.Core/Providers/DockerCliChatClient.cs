@@ -22,14 +22,15 @@ namespace Ultra.DockerModel.Providers
     {
         // Windows command lines stop at 32K characters; longer prompts go through stdin, which the CLI reads to its end.
         private const int MaxArgumentPrompt = 30000;
-        private const string AutoPullNotice = "Unable to find model '";
         private readonly DockerCli _cli;
         private readonly string _model;
+        private readonly string _reference; // what docker is given: normalized (see DockerModelClient.ForDocker)
 
         public DockerCliChatClient(DockerCli cli, string model)
         {
             _cli = cli;
-            _model = ModelReference.Validate(model);
+            _reference = DockerModelClient.ForDocker(model);
+            _model = model;
         }
 
         public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
@@ -101,7 +102,7 @@ namespace Ultra.DockerModel.Providers
         private async Task EnsureInstalledAsync(CancellationToken cancellationToken)
         {
             if (InstalledModels.IsKnown(_cli, _model)) return;
-            var result = await _cli.RunAsync(new[] { "model", "inspect", _model }, cancellationToken).ConfigureAwait(false);
+            var result = await _cli.RunAsync(new[] { "model", "inspect", _reference }, cancellationToken).ConfigureAwait(false);
             if (result.ExitCode == 0)
             {
                 InstalledModels.Remember(_cli, _model);
@@ -121,7 +122,7 @@ namespace Ultra.DockerModel.Providers
         {
             var args = new List<string> { "model", "run" };
             if (colorFlag) args.AddRange(new[] { "--color", "no" });
-            args.Add(_model);
+            args.Add(_reference);
             bool viaStdin = prompt.Length > MaxArgumentPrompt;
             if (!viaStdin) args.AddRange(new[] { "--", prompt });
 
@@ -132,6 +133,8 @@ namespace Ultra.DockerModel.Providers
             // The first bytes, held until they are known to be the answer: the CLI may first print the runner's
             // auto-install lines (skipped) or its auto-pull notice (refused).
             var head = new List<byte>();
+            var answerHead = new CliAnswerHead(_cli.Runner.IsKnownInstalled(_cli));
+            int AnswerStart(bool atEnd) => answerHead.AnswerStart(Encoding.UTF8.GetString(head.ToArray()), atEnd);
 
             void Emit(byte[] bytes, int offset, int count)
             {
@@ -139,26 +142,6 @@ namespace Ultra.DockerModel.Providers
                 if (text.Length == 0) return;
                 answered = true;
                 writer.TryWrite(new ChatResponseUpdate(ChatRole.Assistant, text));
-            }
-
-            // Skips whole noise lines; returns where the answer starts, -1 to wait for more, -2 for the auto-pull notice.
-            int AnswerStart(bool atEnd)
-            {
-                string text = Encoding.UTF8.GetString(head.ToArray());
-                int pos = 0;
-                while (true)
-                {
-                    int nl = text.IndexOf('\n', pos);
-                    string line = nl < 0 ? text.Substring(pos) : text.Substring(pos, nl - pos);
-                    if (nl >= 0 && DockerCliNoise.IsNoiseLine(line))
-                    {
-                        pos = nl + 1; // ASCII only: as many bytes as characters
-                        continue;
-                    }
-                    if (line.StartsWith(AutoPullNotice, StringComparison.Ordinal)) return -2;
-                    if (nl < 0 && !atEnd && (AutoPullNotice.StartsWith(line, StringComparison.Ordinal) || DockerCliNoise.CouldBecomeNoiseLine(line))) return -1;
-                    return pos;
-                }
             }
 
             async Task Read(Stream stdout, CancellationToken token)
@@ -174,13 +157,13 @@ namespace Ultra.DockerModel.Providers
                     }
                     head.AddRange(new ArraySegment<byte>(buffer, 0, n));
                     int start = AnswerStart(atEnd: false);
-                    if (start == -2)
+                    if (start == CliAnswerHead.AutoPull)
                     {
                         autoPullStarted = true; // refuse the silent download: stop the CLI before it gets far
                         abort.Cancel();
                         return;
                     }
-                    if (start == -1) continue;
+                    if (start == CliAnswerHead.Wait) continue;
                     Emit(head.ToArray(), start, head.Count - start);
                     head = null;
                 }

@@ -29,7 +29,7 @@ namespace Ultra.DockerModel.Commands
             {
                 try
                 {
-                    Install(ModelReference.Validate(name.Trim()));
+                    Install(ModelReference.Validate(name));
                 }
                 catch (DockerModelException e) when (e.Kind is ErrorKind.ModelNotFound or ErrorKind.PullFailed or ErrorKind.InvalidModelName)
                 {

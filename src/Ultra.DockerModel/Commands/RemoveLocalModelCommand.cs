@@ -3,17 +3,22 @@ using System.Management.Automation;
 
 namespace Ultra.DockerModel.Commands
 {
-    /// <summary>Deletes models from the local store.</summary>
-    [Cmdlet(VerbsCommon.Remove, "LocalModel", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = NameSet)]
+    /// <summary>
+    /// Removes models from the local store: the whole model (every tag) for a piped object, a wildcard, a repository
+    /// name or an id; only the named tag for a name with an explicit tag while the model has other tags.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Remove, "LocalModel", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = InputObjectSet)]
     [OutputType(typeof(void))]
     public sealed class RemoveLocalModelCommand : DockerModelCmdlet
     {
         private const string NameSet = "Name";
         private const string InputObjectSet = "InputObject";
         private IReadOnlyList<LocalModel>? _installed;
+        private bool _storeChanged;
 
-        // Not by property name: a piped LocalModel binds to -InputObject, and the store is not listed again.
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = NameSet)]
+        // Piped input binds to the default set first: a LocalModel to -InputObject (removed whole, not by its Name, a tag,
+        // and not listed again); strings and other objects with a Name property (Import-Csv) fall through to here.
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(LocalModelNameCompleter))]
@@ -23,7 +28,7 @@ namespace Ultra.DockerModel.Commands
         [ValidateNotNull]
         public LocalModel[] InputObject { get; set; } = null!;
 
-        /// <summary>Removes without asking for confirmation, including a model that has several tags.</summary>
+        /// <summary>Removes without asking for confirmation.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
 
@@ -31,35 +36,35 @@ namespace Ultra.DockerModel.Commands
         {
             if (ParameterSetName == InputObjectSet)
             {
-                foreach (var model in InputObject) Remove(model, model.Name);
+                foreach (var model in InputObject) Remove(ModelRemoval.WholeModel(model));
                 return;
             }
-            ForEachNamedModel(Name, ref _installed, (name, model) =>
+            foreach (string name in Name)
             {
-                // A name with an explicit tag removes that tag only; otherwise the model goes (by its first tag).
-                bool oneTag = !WildcardPattern.ContainsWildcardCharacters(name) && !ModelReference.IsId(name)
-                    && name.LastIndexOf(':') > name.LastIndexOf('/');
-                Remove(model, oneTag ? ModelReference.Normalize(name) : model.Name);
-            });
+                // A removal changes what the next name selects (an untag can leave a model its last tag): list again.
+                if (_storeChanged) _installed = null;
+                _storeChanged = false;
+                ForEachNamedModel(new[] { name }, ref _installed, (typed, model) => Remove(ModelRemoval.ForName(model, typed)));
+            }
         }
 
-        private void Remove(LocalModel model, string reference)
+        private void Remove(ModelRemoval removal)
         {
-            string target = model.Size is null ? $"model '{reference}'" : $"model '{reference}' ({ByteSize.Format(model.Size)})";
             // -Force skips the confirmation prompt, but -WhatIf and an explicit -Confirm are still honoured.
             bool asked = MyInvocation.BoundParameters.ContainsKey("WhatIf") || MyInvocation.BoundParameters.ContainsKey("Confirm");
-            if ((asked || !Force) && !ShouldProcess(target, "Remove")) return;
+            if ((asked || !Force) && !ShouldProcess(removal.Target, removal.Action)) return;
             try
             {
-                foreach (string line in Run(token => Docker.RemoveAsync(reference, Force, token))) WriteVerbose(line);
+                foreach (string line in Run(token => Docker.RemoveAsync(removal, token))) WriteVerbose(line);
+                _storeChanged = true;
             }
             catch (DockerModelException e) when (e.Kind is not (ErrorKind.RunnerNotRunning or ErrorKind.RunnerUnreachable or ErrorKind.DockerNotInstalled or ErrorKind.PluginMissing))
             {
-                WriteError(ToErrorRecord(e, model));
+                WriteError(ToErrorRecord(e, removal.Model));
             }
             catch (DockerModelException e)
             {
-                ThrowTerminatingError(ToErrorRecord(e, model));
+                ThrowTerminatingError(ToErrorRecord(e, removal.Model));
             }
         }
     }

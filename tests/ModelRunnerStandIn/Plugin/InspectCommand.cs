@@ -18,10 +18,10 @@ public static class InspectCommand
         if (openai && remote) throw new CliException("--remote flag cannot be used with --openai flag");
         var model = a.Positionals[0];
         ctx.AutoInstallNoise();
-        var path = (openai ? "/engines/v1/models/" : "/models/") + model + (remote ? "?remote=true" : "");
         var prefix = "Failed to get model " + model;
         try
         {
+            var path = (openai ? "/engines/v1/models/" : "/models/") + LegacyModelId.Resolve(ctx, model) + (remote ? "?remote=true" : "");
             using var resp = ctx.Client.Send("GET", path);
             if (resp.Status == 404) throw new CliException($"{prefix}: {model}: model not found");
             if (resp.Status != 200) throw new CliException($"{prefix}: failed to list models: {resp.StatusText}");

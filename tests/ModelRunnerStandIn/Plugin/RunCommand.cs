@@ -31,7 +31,7 @@ public static class RunCommand
         if (debug) ctx.Out.Line(prompt.Length == 0 ? $"Running model {model}" : $"Running model {model} with prompt {prompt}");
         ctx.AutoInstallNoise();
 
-        EnsureLocal(ctx, model);
+        model = EnsureLocal(ctx, model);
 
         if (detach)
         {
@@ -48,13 +48,14 @@ public static class RunCommand
         Interactive(ctx, model);
     }
 
-    /// <summary>GET /models/MODEL; a 404 means "pull it first", on stdout.</summary>
-    private static void EnsureLocal(PluginContext ctx, string model)
+    /// <summary>GET /models/MODEL; a 404 means "pull it first", on stdout. Returns the model to chat with (legacy: an ID expanded).</summary>
+    private static string EnsureLocal(PluginContext ctx, string model)
     {
         try
         {
+            model = LegacyModelId.Resolve(ctx, model);
             using var resp = ctx.Client.Send("GET", "/models/" + model);
-            if (resp.Status == 200) return;
+            if (resp.Status == 200) return model;
             if (resp.Status != 404) throw new CliException($"Failed to inspect model: failed to list models: {resp.StatusText}");
         }
         catch (GoError e)
@@ -63,6 +64,7 @@ public static class RunCommand
         }
         ctx.Out.Line($"Unable to find model '{model}' locally. Pulling from the server.");
         PullCommand.Pull(ctx, model);
+        return model;
     }
 
     /// <summary>HEAD's -d: a chat request with X-Preload-Only and no messages.</summary>

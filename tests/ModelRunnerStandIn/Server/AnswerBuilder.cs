@@ -5,7 +5,7 @@ namespace ModelRunnerStandIn.Server;
 
 /// <summary>
 /// The deterministic "model": it echoes the request so tests can check byte-for-byte delivery.
-/// Answer = `You said: «USER».` [+ ` System: «SYSTEM».`] [+ filler up to answerBytes] + Ending.
+/// Answer = [answerPrefix +] `You said: «USER».` [+ ` System: «SYSTEM».`] [+ filler up to answerBytes] + Ending.
 /// Each piece is one SSE chunk and counts as one completion token.
 /// </summary>
 public static class AnswerBuilder
@@ -39,9 +39,9 @@ public static class AnswerBuilder
         _ => "",
     };
 
-    public static List<byte[]> Pieces(string user, string? system, long answerBytes)
+    public static List<byte[]> Pieces(string user, string? system, long answerBytes, string prefix = "")
     {
-        var head = $"You said: «{user}».";
+        var head = $"{prefix}You said: «{user}».";
         if (system is not null) head += $" System: «{system}».";
         var pieces = Split(head, PieceRunes);
         long size = Encoding.UTF8.GetByteCount(head) + Encoding.UTF8.GetByteCount(Ending);

@@ -16,6 +16,9 @@ public sealed class ModelStore
     private readonly object _gate = new();
     private readonly List<InstalledModel> _models = new();
 
+    /// <summary>The runner's DEFAULT_REGISTRY (empty: Docker Hub): a tag stored under it matches the name without it.</summary>
+    public string DefaultRegistry { get; set; } = "";
+
     public void Reset(IEnumerable<string> references)
     {
         lock (_gate)
@@ -23,8 +26,9 @@ public sealed class ModelStore
             _models.Clear();
             foreach (var r in references)
             {
+                // "registry.local:5000/ai/x:tag" installs the catalog's ai/x:tag under that full tag.
                 var tag = ModelNames.Normalize(r);
-                if (Catalog.ByTag.TryGetValue(tag, out var art)) AddLocked(tag, art);
+                if (Catalog.ByTag.TryGetValue(ModelNames.Normalize(ModelNames.WithoutRegistry(tag)), out var art)) AddLocked(tag, art);
             }
         }
     }
@@ -51,8 +55,12 @@ public sealed class ModelStore
             return _models.FirstOrDefault(m => hex.Length == 12 ? m.Artifact.ShortId == hex : m.Artifact.Id == "sha256:" + hex);
         }
         var tag = ModelNames.Normalize(reference);
-        return _models.FirstOrDefault(m => m.Tags.Contains(tag));
+        return _models.FirstOrDefault(m => StoredTag(m, tag) is not null);
     }
+
+    /// <summary>The tag of <paramref name="m"/> that a normalized reference names, honouring DefaultRegistry.</summary>
+    private string? StoredTag(InstalledModel m, string tag) =>
+        m.Tags.FirstOrDefault(t => t == tag || (DefaultRegistry.Length > 0 && t == DefaultRegistry + "/" + tag));
 
     /// <summary>Adds a tag (pull); returns true when the artifact was already local ("Using cached model").</summary>
     public bool Add(string normalizedTag, Artifact art)
@@ -90,7 +98,7 @@ public sealed class ModelStore
             int tagCount = m.Tags.Count;
             if (isTag)
             {
-                var tag = ModelNames.Normalize(reference);
+                var tag = StoredTag(m, ModelNames.Normalize(reference))!;
                 m.Tags.Remove(tag);
                 actions.Add(("Untagged", tag));
                 if (tagCount > 1) return new DeleteResult(200, null, actions);

@@ -61,6 +61,7 @@ public sealed class ServerState
         {
             var error = _config.Merge(patch);
             if (error is null && (patch["fault"] is not null || patch["faultCount"] is not null)) _faultsServed = 0;
+            Store.DefaultRegistry = _config.DefaultRegistry;
             return error;
         }
     }
@@ -74,6 +75,7 @@ public sealed class ServerState
             _requests.Clear();
         }
         Stats.Reset();
+        Store.DefaultRegistry = _defaults.DefaultRegistry;
         Runners.Reset();
         Store.Reset(installed ?? _initialInstalled);
     }

@@ -65,6 +65,15 @@ public static class ModelNames
         return s;
     }
 
+    /// <summary>A normalized tag without its registry host, if it has one: `registry.local:5000/ai/x:1B` -> `ai/x:1B`.</summary>
+    public static string WithoutRegistry(string tag)
+    {
+        int slash = tag.IndexOf('/');
+        if (slash <= 0) return tag;
+        var first = tag[..slash];
+        return first.Contains('.') || first.Contains(':') || first == "localhost" ? tag[(slash + 1)..] : tag;
+    }
+
     /// <summary>The repository part of a normalized tag (`ai/x:tag` -> `ai/x`).</summary>
     public static string Repository(string normalizedTag)
     {

@@ -57,6 +57,29 @@ namespace Ultra.DockerModel.Tests.Docker
             Assert.Equal("ai/llama3.2:latest", DockerModelJson.ParseModelList(old).Single().Name);
         }
 
+        // Issue 10 item 10: the runner turns a CNCF ModelPack config into its own with the parameter count (paramSize)
+        // as both "parameters" and "size" (pkg/inference/models/adapter.go normalizeConfig): the size is unknown.
+        [Theory]
+        [InlineData("0.6B")]
+        [InlineData("8b")]
+        [InlineData("1.5B")]
+        [InlineData("512B")]
+        public void A_CNCF_model_with_its_parameter_count_as_size_has_no_size(string paramSize)
+        {
+            string json = "[{\"id\":\"sha256:" + new string('c', 64) + "\",\"tags\":[\"ai/qwen3-cncf:0.6B\"],\"created\":1742916473," +
+                "\"config\":{\"format\":\"safetensors\",\"parameters\":\"" + paramSize + "\",\"size\":\"" + paramSize + "\"}}]";
+            var m = DockerModelJson.ParseModelList(json).Single();
+            Assert.Null(m.Size);
+            Assert.Equal(paramSize, m.Parameters);
+        }
+
+        [Fact]
+        public void A_GGUF_model_keeps_its_size_next_to_its_parameter_count()
+        {
+            string json = "[{\"id\":\"sha256:" + new string('c', 64) + "\",\"tags\":[\"ai/x:latest\"],\"config\":{\"parameters\":\"361.82M\",\"size\":\"256.35MiB\"}}]";
+            Assert.Equal(268_802_458L, DockerModelJson.ParseModelList(json).Single().Size);
+        }
+
         [Fact]
         public void Status_json_in_the_current_and_older_schema()
         {

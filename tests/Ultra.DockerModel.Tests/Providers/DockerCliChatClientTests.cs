@@ -103,7 +103,9 @@ public class DockerCliChatClientTests(StandInFixture fixture)
     {
         _s.Reset(installed: ["ai/smollm2", "ai/gemma3"]);
         Assert.Equal(Answer("hi"), Text(await CollectAsync(Client("ai/gemma3").GetStreamingResponseAsync(User("hi")))));
-        await new DockerModelClient(Cli(_s)).RemoveAsync("ai/gemma3", force: true, CancellationToken.None);
+        var docker = new DockerModelClient(Cli(_s));
+        var gemma = (await docker.ListAsync(CancellationToken.None)).Single(m => m.Name == "ai/gemma3:latest");
+        await docker.RemoveAsync(ModelRemoval.WholeModel(gemma), CancellationToken.None);
 
         await Assert.ThrowsAsync<ModelNotFoundException>(() => CollectAsync(Client("ai/gemma3").GetStreamingResponseAsync(User("hi"))));
         Assert.Equal(0, _s.GetStats().GetProperty("pulls").GetInt64());

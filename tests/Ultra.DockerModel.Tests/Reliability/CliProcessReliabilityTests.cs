@@ -8,6 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.AI;
 using Ultra.DockerModel.Providers;
+using Ultra.DockerModel.Tests.Providers;
 using Xunit;
 
 namespace Ultra.DockerModel.Tests.Reliability;
@@ -91,20 +92,20 @@ public sealed class CliProcessReliabilityTests : IDisposable
         Assert.Contains("\u001b[1m", e.RawError);
     }
 
-    [Fact]
-    public async Task The_runner_auto_install_lines_before_the_answer_are_skipped_even_byte_by_byte()
+    // The preamble can reach `docker model run` only when the module skipped its `docker model inspect` (the model was
+    // seen a moment ago) and the runner went away since, e.g. another DOCKER_HOST: so these runs skip the inspect.
+    private static DockerCli WithModelKnown(DockerCli cli)
     {
-        const string noise =
-            "latest: Pulling from docker/model-runner\n" +
-            "a2318d6c47ec: Pulling fs layer\n" +
-            "a2318d6c47ec: Pull complete\n" +
-            "Digest: sha256:0d4b3d5c25b2e4a0a0f7a5e5b5c4a6d1c3b2e8f9a0b1c2d3e4f5a6b7c8d9e0f1\n" +
-            "Status: Downloaded newer image for docker/model-runner:latest\n" +
-            "Successfully pulled docker/model-runner:latest\n" +
-            "Creating model storage volume docker-model-runner-models...\n" +
-            "Starting model runner container docker-model-runner...\n";
-        var (text, _) = await AskAsync(_fake.Stdout(noise + Answer + "\n", chunk: 7, pauseSeconds: 0.005).Build());
-        Assert.Equal(Answer, text);
+        InstalledModels.Remember(cli, "ai/smollm2");
+        return cli;
+    }
+
+    [Theory]
+    [MemberData(nameof(CliAnswerHeadTests.Preambles), MemberType = typeof(CliAnswerHeadTests))]
+    public async Task The_runner_auto_install_lines_before_the_answer_are_skipped_even_byte_by_byte(string form, string noise)
+    {
+        var (text, _) = await AskAsync(WithModelKnown(_fake.Stdout(noise + Answer + "\n", chunk: 7, pauseSeconds: 0.002).Build()));
+        Assert.True(Answer == text, $"{form}: {text}");
     }
 
     [Theory]
@@ -114,8 +115,57 @@ public sealed class CliProcessReliabilityTests : IDisposable
     [InlineData("deadbeef: Waiting")]
     public async Task An_answer_that_only_looks_like_install_output_is_kept(string answer)
     {
-        var (text, _) = await AskAsync(_fake.Stdout(answer + "\n", chunk: 4, pauseSeconds: 0.005).Build());
+        var (text, _) = await AskAsync(WithModelKnown(_fake.Stdout(answer + "\n", chunk: 4, pauseSeconds: 0.005).Build()));
         Assert.Equal(answer, text);
+    }
+
+    // Issue 10 item 17: the first piece is held only while it can still be docker's preamble (by docker's grammar)...
+    [Fact]
+    public async Task A_first_word_that_cannot_be_docker_output_is_not_held()
+    {
+        var cli = WithModelKnown(_fake.Stdout("Echo[2]", pauseSeconds: 0).Command("sleep 1.5").Stdout(": hi\n", pauseSeconds: 0).Build());
+        await AssertFirstPieceBeforeTheSleepEnds(cli, "Echo[2]", "Echo[2]: hi");
+    }
+
+    // ...and not at all once this session has seen the runner installed (its `docker model inspect` succeeded).
+    [Fact]
+    public async Task Nothing_is_held_once_the_runner_is_known_installed()
+    {
+        var cli = _fake.Command("[ \"$2\" = inspect ] && exit 0").Stdout("Note", pauseSeconds: 0).Command("sleep 1.5").Stdout(": hi\n", pauseSeconds: 0).Build();
+        await AssertFirstPieceBeforeTheSleepEnds(cli, "Note", "Note: hi");
+        Assert.True(cli.Runner.IsKnownInstalled(cli));
+    }
+
+    private static async Task AssertFirstPieceBeforeTheSleepEnds(DockerCli cli, string first, string whole)
+    {
+        using var client = new DockerCliChatClient(cli, "ai/smollm2");
+        var clock = Stopwatch.StartNew();
+        TimeSpan? firstAt = null;
+        var text = new StringBuilder();
+        await foreach (var u in client.GetStreamingResponseAsync(new[] { new ChatMessage(ChatRole.User, "hi") }))
+        {
+            if (u.Text.Length > 0 && firstAt == null)
+            {
+                firstAt = clock.Elapsed;
+                Assert.Equal(first, u.Text);
+            }
+            text.Append(u.Text);
+        }
+        Assert.Equal(whole, text.ToString());
+        Assert.True(firstAt < TimeSpan.FromSeconds(1), $"the first piece came after {firstAt?.TotalMilliseconds:0} ms, with the 1.5 s pause");
+    }
+
+    [Fact]
+    public void The_runner_counts_as_installed_per_endpoint_and_only_after_a_runner_command_succeeded()
+    {
+        var state = new RunnerInstallState();
+        var cli = new DockerCli("docker", new Dictionary<string, string?> { ["MODEL_RUNNER_HOST"] = "http://127.0.0.1:1" });
+        state.Observe(cli, new[] { "model", "version" }, 0);
+        state.Observe(cli, new[] { "model", "inspect", "ai/x:latest" }, 1);
+        Assert.False(state.IsKnownInstalled(cli));
+        state.Observe(cli, new[] { "model", "ls", "--json" }, 0);
+        Assert.True(state.IsKnownInstalled(cli));
+        Assert.False(state.IsKnownInstalled(new DockerCli("docker", new Dictionary<string, string?> { ["MODEL_RUNNER_HOST"] = "http://127.0.0.1:2" })));
     }
 
     [SkippableFact]
