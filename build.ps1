@@ -113,6 +113,7 @@ function Invoke-Test {
 function Invoke-Bench {
     Invoke-Build
     Invoke-Native dotnet @('build', (Join-Path $Root 'tests/ModelRunnerStandIn'), '-c', $Configuration, '--nologo', '-v', 'quiet')
+    Invoke-Native dotnet @('build', (Join-Path $Root 'tests/benchmarks/EngineBaseline'), '-c', $Configuration, '--nologo', '-v', 'quiet')
     Invoke-Native $Pwsh @('-NoLogo', '-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tests/benchmarks/Invoke-Benchmark.ps1'),
         '-ModulePath', (Join-Path $ModuleOut 'Ultra.DockerModel.psd1'), '-OutputPath', (Join-Path $Out 'bench'))
 }
