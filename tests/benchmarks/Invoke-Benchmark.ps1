@@ -316,7 +316,7 @@ try {
         $llama = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'LLamaSharp' }
         $bare = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($llama).LoadFromAssemblyPath($baselineDll).GetType('EngineBaseline.BareLoop')
         $bareRun = {
-            $r = $bare.GetMethod('Run').Invoke($null, @($gguf, $prompt, $tokens, 1, [uint32]2048, [long]0, [float]0))
+            $r = $bare.GetMethod('Run').Invoke($null, [object[]]@([string]$gguf, [string]$prompt, [int]$tokens, [int]1, [uint32]2048, [long]0, [float]0))
             [pscustomobject]@{ First = $r.Item2[0]; Generation = $r.Item2[1]; Tokens = $r.Item2[2]; Text = $r.Item1 }
         }
         $null = & $bareRun
