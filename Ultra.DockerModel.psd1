@@ -1,6 +1,7 @@
+# Source: build.ps1 writes the module's manifest from this file into out/Ultra.DockerModel. Import that one.
 @{
     RootModule           = 'Ultra.DockerModel.dll'
-    ModuleVersion        = '0.1.0'
+    ModuleVersion        = '0.0.0' # written by build.ps1: <Version> in Directory.Build.props is the one hand-kept copy
     GUID                 = '5f1c7f0e-4c1b-4f43-9d0a-6a3f2b0c9e21'
     Author               = 'Ultra.DockerModel contributors'
     CompanyName          = 'Ultra.DockerModel contributors'
@@ -16,6 +17,7 @@
         'Stop-LocalModel'
         'Get-LocalModelConfiguration'
         'Set-LocalModelConfiguration'
+        'Measure-LocalModel'
         'Get-LocalModelRunner'
         'Test-LocalModelRunner'
         'Invoke-LocalLlm'
@@ -29,8 +31,7 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('Docker', 'LLM', 'AI', 'ModelRunner', 'OpenAI', 'Ollama', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
-            ProjectUri = 'https://github.com/ultra/Ultra.DockerModel'
+            Tags = @('Docker', 'LLM', 'AI', 'ModelRunner', 'OpenAI', 'Ollama', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
         }
     }
 }

@@ -251,6 +251,18 @@ Invoke-LocalLlm 'stream redirected' -Model ai/smollm2 -Stream -Transport Http
             $r.FinishReason | Should -Be 'length'
             $r.CompletionTokens | Should -Be 4
         }
+        It 'sends the sampling options over HTTP under their OpenAI names, and -Stop ends the answer' {
+            $r = Invoke-LocalLlm 'sample me' -Model ai/smollm2 -TopP 0.9 -TopK 40 -Seed 1234567890123 -Stop 'Ünï', 'never' -FrequencyPenalty 0.5 -PresencePenalty -0.25
+            $body = LastRequest
+            $body.top_p | Should -Be 0.9
+            $body.top_k | Should -Be 40
+            $body.seed | Should -Be 1234567890123
+            $body.stop | Should -Be @('Ünï', 'never')
+            $body.frequency_penalty | Should -Be 0.5
+            $body.presence_penalty | Should -Be -0.25
+            $r.Text | Should -BeExactly 'You said: «sample me». '
+            $r.FinishReason | Should -Be 'stop'
+        }
         It 'uses HTTP for a plain prompt with -Transport Http' {
             $r = Invoke-LocalLlm 'over http' -Model ai/smollm2 -Transport Http
             $r.Text | Should -BeExactly (Answer 'over http')
@@ -260,6 +272,9 @@ Invoke-LocalLlm 'stream redirected' -Model ai/smollm2 -Stream -Transport Http
             { Invoke-LocalLlm 'x' -Model ai/smollm2 -Transport Cli -SystemPrompt 'sys' } | Should -Throw -ErrorId 'InvalidInvocation,*'
             { Invoke-LocalLlm 'x' -Model ai/smollm2 -Transport Cli -Temperature 0.5 } | Should -Throw -ErrorId 'InvalidInvocation,*'
             { Invoke-LocalLlm 'x' -Model ai/smollm2 -Transport Cli -MaxTokens 5 } | Should -Throw -ErrorId 'InvalidInvocation,*'
+            foreach ($option in @{ TopP = 0.5 }, @{ TopK = 5 }, @{ Seed = 7 }, @{ Stop = 'x' }, @{ FrequencyPenalty = 1 }, @{ PresencePenalty = 1 }) {
+                { Invoke-LocalLlm 'x' -Model ai/smollm2 -Transport Cli @option } | Should -Throw -ErrorId 'InvalidInvocation,*' -ExpectedMessage "*-$($option.Keys)*"
+            }
             @(Get-StandInRequests $standIn).Count | Should -Be 0
         }
         It 'says how to enable the HTTP endpoint when a call needs it and there is none' {

@@ -6,14 +6,6 @@ Describe 'Model lifecycle against the stand-in' {
         $script:standIn = Start-StandIn
         Enable-StandIn $standIn
 
-        function Wait-Until([scriptblock] $Condition, [double] $Seconds) {
-            $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
-            while ([DateTime]::UtcNow -lt $deadline) {
-                if (& $Condition) { return $true }
-                Start-Sleep -Milliseconds 50
-            }
-            return [bool](& $Condition)
-        }
         # Starts an answer that streams slowly, so the model is in use until the returned PowerShell is stopped.
         function Start-BusyAnswer {
             Set-StandInConfig $standIn @{ tokenDelayMs = 200; answerBytes = 20000 } | Out-Null

@@ -52,38 +52,6 @@ Describe 'Reliability (fault injection)' -Tag Reliability {
         # What the stand-in answers to a prompt: it echoes it.
         function Get-Echo([string] $Prompt) { "You said: «$Prompt».$Ending" }
 
-        # docker / plugin processes started for this stand-in. Other engineers may run their own suites on this machine at
-        # the same time, so a process counts only when its environment carries this stand-in's DOCKER_CONFIG.
-        function Get-StandInChild {
-            $marker = "DOCKER_CONFIG=$($standIn.DockerConfig)`0"
-            foreach ($dir in [System.IO.Directory]::GetDirectories('/proc')) {
-                $name = [System.IO.Path]::GetFileName($dir)
-                if ($name -notmatch '^\d+$' -or [int]$name -eq $standIn.Process.Id -or [int]$name -eq $PID) { continue }
-                try {
-                    $cmd = [System.IO.File]::ReadAllText("$dir/cmdline").Replace([char]0, ' ')
-                    if ($cmd -notmatch 'docker' -and $cmd -notmatch 'ModelRunnerStandIn\.dll plugin') { continue }
-                    if (-not [System.IO.File]::ReadAllText("$dir/environ").Contains($marker)) { continue }
-                    [pscustomobject]@{ Pid = [int]$name; CommandLine = $cmd }
-                }
-                catch { Write-Verbose "process $name ended while being read" }
-            }
-        }
-
-        function Wait-Until([scriptblock] $Condition, [double] $Seconds = 10) {
-            $deadline = [datetime]::UtcNow.AddSeconds($Seconds)
-            while ([datetime]::UtcNow -lt $deadline) {
-                if (& $Condition) { return $true }
-                Start-Sleep -Milliseconds 50
-            }
-            [bool](& $Condition)
-        }
-
-        # Waits up to $Seconds for every child to be gone; returns those still there.
-        function Wait-NoStandInChild([double] $Seconds = 3) {
-            $null = Wait-Until { @(Get-StandInChild).Count -eq 0 } $Seconds
-            @(Get-StandInChild)
-        }
-
         # Runs a script in a fresh runspace of this process, every stream captured (Debug and Verbose switched on).
         function Invoke-AllStreams([string] $Script) {
             $ps = [powershell]::Create()
@@ -229,6 +197,9 @@ Describe 'Reliability (fault injection)' -Tag Reliability {
                         if ($i % 40 -eq 7) {
                             Set-StandInConfig $standIn @{ fault = 'hang'; faultCount = 1 } | Out-Null
                             try { Invoke-LocalLlm 'x' -Model ai/smollm2 -TimeoutSec 1 } catch { $failures++; $_.FullyQualifiedErrorId | Should -BeLike 'Timeout,*' }
+                            # On a busy machine the second can end before docker and the plugin have even asked the
+                            # runner: the fault is then still armed and would hang the next call, which has no time-out.
+                            Set-StandInConfig $standIn @{ fault = 'none' } | Out-Null
                         }
                         else { (Invoke-LocalLlm "mixed call $i" -Model ai/smollm2 -Transport Http).Text | Should -BeExactly (Get-Echo "mixed call $i") }
                     }
@@ -690,31 +661,6 @@ Step remove { Remove-LocalModel ai/llama3.2 -Confirm:$false -Verbose 4>&1 | ForE
             $e.FullyQualifiedErrorId | Should -BeLike 'SettingsInvalid,*'
             $e.Exception.Message | Should -Not -Match ([regex]::Escape($key))
             Test-Path (Join-Path $env:ULTRA_DOCKERMODEL_HOME 'settings.json') | Should -BeFalse
-        }
-    }
-
-    Describe 'Reliability: load' -Tag Reliability {
-        It '16 concurrent callers x 100 calls each (<Transport>): every answer complete and its own' -ForEach @(@{ Transport = 'Auto' }, @{ Transport = 'Http' }) {
-            $modulePath = $ModulePath
-            $transport = $Transport
-            $clock = [System.Diagnostics.Stopwatch]::StartNew()
-            $results = 1..16 | ForEach-Object -ThrottleLimit 16 -Parallel {
-                Import-Module $using:modulePath
-                $worker = $_
-                for ($i = 0; $i -lt 100; $i++) {
-                    $prompt = "worker $worker call $i $([guid]::NewGuid()) «ünï» 日本 🙂"
-                    try { $text = (Invoke-LocalLlm $prompt -Model ai/smollm2 -Transport $using:transport).Text }
-                    catch { $text = "ERROR: $_" }
-                    [pscustomobject]@{ Prompt = $prompt; Text = $text }
-                }
-            }
-            Write-Host "  load ($Transport): $($results.Count) calls in $([int]$clock.Elapsed.TotalSeconds) s"
-            $results.Count | Should -Be 1600
-            $wrong = @($results | Where-Object { $_.Text -cne (Get-Echo $_.Prompt) })
-            $wrong.Count | Should -Be 0 -Because "every answer must be complete and its own; first wrong: $($wrong | Select-Object -First 1 | Out-String)"
-            @($results.Prompt | Sort-Object -Unique).Count | Should -Be 1600
-            (Get-StandInStats $standIn).completedStreams | Should -Be 1600
-            Wait-NoStandInChild 5 | Should -BeNullOrEmpty
         }
     }
 }

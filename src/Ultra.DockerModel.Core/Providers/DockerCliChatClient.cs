@@ -42,7 +42,7 @@ namespace Ultra.DockerModel.Providers
             var list = messages.ToList();
             if (!ChatRequest.IsPlainPrompt(list, options))
                 throw new DockerModelException(ErrorKind.InvalidInvocation,
-                    "The docker CLI transport carries a single prompt only; a system prompt, temperature, max tokens or history need the HTTP transport.");
+                    $"The docker CLI transport carries a single prompt only; {ChatRequest.CliCannotCarry} need the HTTP transport.");
             if (CliPrompt.Problem(list[0].Text) is { } problem)
                 throw new DockerModelException(ErrorKind.InvalidInvocation, problem + " Use the HTTP transport (-Transport Http) for this prompt.");
             var channel = Channel.CreateUnbounded<ChatResponseUpdate>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });

@@ -227,6 +227,17 @@ namespace Ultra.DockerModel.Providers
                 json.WriteEndObject();
                 if (options?.Temperature is float t) json.WriteNumber("temperature", t);
                 if (options?.MaxOutputTokens is int max) json.WriteNumber("max_tokens", max);
+                if (options?.TopP is float topP) json.WriteNumber("top_p", topP);
+                if (options?.TopK is int topK) json.WriteNumber("top_k", topK); // llama.cpp, vLLM, Ollama; not OpenAI itself
+                if (options?.Seed is long seed) json.WriteNumber("seed", seed);
+                if (options?.StopSequences is { Count: > 0 } stop)
+                {
+                    json.WriteStartArray("stop");
+                    foreach (string s in stop) json.WriteStringValue(s);
+                    json.WriteEndArray();
+                }
+                if (options?.FrequencyPenalty is float fp) json.WriteNumber("frequency_penalty", fp);
+                if (options?.PresencePenalty is float pp) json.WriteNumber("presence_penalty", pp);
                 WriteResponseFormat(json, options?.ResponseFormat);
                 json.WriteEndObject();
             }

@@ -57,7 +57,7 @@ namespace Ultra.DockerModel.Routing
             bool plain = ChatRequest.IsPlainPrompt(messages, options);
             if (provider.Transport == LlmTransport.Cli && !plain)
                 throw new DockerModelException(ErrorKind.InvalidInvocation,
-                    "-Transport Cli cannot carry a system prompt, temperature, max tokens, a schema (-Schema, -AsJson) or a conversation: the docker CLI has no way to pass them. Use -Transport Http.");
+                    $"-Transport Cli cannot carry {ChatRequest.CliCannotCarry}: the docker CLI has no way to pass them. Use -Transport Http.");
             // The CLI refuses (InvalidInvocation) a prompt it would rewrite; Auto sends such a prompt over HTTP instead.
             string? cliProblem = plain ? CliPrompt.Problem(messages[0].Text) : null;
             if (provider.Transport == LlmTransport.Cli || (provider.Transport == LlmTransport.Auto && plain && cliProblem is null))

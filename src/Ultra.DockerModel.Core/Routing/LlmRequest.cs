@@ -9,6 +9,18 @@ namespace Ultra.DockerModel.Routing
         public IReadOnlyList<LlmMessage> Messages { get; init; } = Array.Empty<LlmMessage>();
         public float? Temperature { get; init; }
         public int? MaxTokens { get; init; }
+        /// <summary>Nucleus sampling: only the most likely tokens whose probabilities add up to this (0 to 1).</summary>
+        public float? TopP { get; init; }
+        /// <summary>Only the K most likely tokens are candidates at each step.</summary>
+        public int? TopK { get; init; }
+        /// <summary>The sampler's seed: the same seed, prompt and options give the same answer on the same model.</summary>
+        public long? Seed { get; init; }
+        /// <summary>Texts that end the answer where they would appear (they are not part of it).</summary>
+        public IReadOnlyList<string>? Stop { get; init; }
+        /// <summary>Penalises tokens by how often they already appeared (-2 to 2).</summary>
+        public float? FrequencyPenalty { get; init; }
+        /// <summary>Penalises tokens that already appeared at all (-2 to 2).</summary>
+        public float? PresencePenalty { get; init; }
         /// <summary>The shape the answer must have (-Schema, -AsJson); null for free text.</summary>
         public Structured.OutputSchema? Schema { get; init; }
         /// <summary>Bounds the whole call.</summary>

@@ -33,8 +33,7 @@ namespace Ultra.DockerModel.Routing
         {
             _clock.Start();
             var messages = ChatRequest.ToChat(_request.Messages);
-            var options = new ChatOptions { Temperature = _request.Temperature, MaxOutputTokens = _request.MaxTokens, ModelId = _provider.Model,
-                ResponseFormat = _request.Schema?.ToResponseFormat() };
+            var options = ChatRequest.Options(_request, _provider.Model);
             var firstTokenLimit = _request.FirstTokenTimeout ?? (_provider.TimeoutSec is int s ? TimeSpan.FromSeconds(s) : (TimeSpan?)null);
             using var firstToken = CancellationTokenSource.CreateLinkedTokenSource(whole);
             if (firstTokenLimit is TimeSpan limit) firstToken.CancelAfter(limit);

@@ -67,7 +67,7 @@ namespace Ultra.DockerModel.Routing
         /// <param name="why">Why the CLI cannot carry this call, when it is the prompt itself (see CliPrompt).</param>
         public static DockerModelException Missing(string? why = null) => new(ErrorKind.EndpointRequired,
             (why is null ? "" : why + " ") +
-            "This call needs Docker Model Runner's HTTP API (a system prompt, temperature, max tokens, a schema, a conversation, a prompt the CLI would rewrite, or -Transport Http), " +
+            "This call needs Docker Model Runner's HTTP API (a system prompt, a conversation, sampling options such as -Temperature or -Seed, a schema, a prompt the CLI would rewrite, or -Transport Http), " +
             "but no TCP endpoint is reachable. Enable it with 'docker desktop enable model-runner --tcp 12434' (Docker Desktop), " +
             "or set MODEL_RUNNER_HOST (for example http://localhost:12434); options are never dropped silently.");
     }

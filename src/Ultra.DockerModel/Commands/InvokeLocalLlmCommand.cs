@@ -55,6 +55,29 @@ namespace Ultra.DockerModel.Commands
         public int? MaxTokens { get; set; }
 
         [Parameter]
+        [ValidateRange(0.0, 1.0)]
+        public double? TopP { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int? TopK { get; set; }
+
+        [Parameter]
+        public long? Seed { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? Stop { get; set; }
+
+        [Parameter]
+        [ValidateRange(-2.0, 2.0)]
+        public double? FrequencyPenalty { get; set; }
+
+        [Parameter]
+        [ValidateRange(-2.0, 2.0)]
+        public double? PresencePenalty { get; set; }
+
+        [Parameter]
         [ValidateRange(1, int.MaxValue)]
         public int? TimeoutSec { get; set; }
 
@@ -101,7 +124,7 @@ namespace Ultra.DockerModel.Commands
 
         protected override void EndProcessing()
         {
-            var (settings, saved) = LoadSettings();
+            var (settings, saved) = SavedSettings.Load();
             ProviderChain chain;
             IReadOnlyList<LlmMessage> messages;
             try
@@ -128,6 +151,12 @@ namespace Ultra.DockerModel.Commands
                 Messages = messages,
                 Temperature = (float?)Temperature,
                 MaxTokens = MaxTokens,
+                TopP = (float?)TopP,
+                TopK = TopK,
+                Seed = Seed,
+                Stop = Stop,
+                FrequencyPenalty = (float?)FrequencyPenalty,
+                PresencePenalty = (float?)PresencePenalty,
                 Timeout = TimeoutSec is int t ? TimeSpan.FromSeconds(t) : null,
                 FirstTokenTimeout = FirstTokenTimeoutSec is int f ? TimeSpan.FromSeconds(f) : null,
                 AutoPull = AutoPull || settings.AutoPull,
@@ -160,20 +189,6 @@ namespace Ultra.DockerModel.Commands
                 observer?.CompletePull();
                 if (live && e.PartialText != null) WriteInformation(new HostInformationMessage { Message = "" }, new[] { "PSHOST" });
                 ThrowTerminatingError(ToErrorRecord(e, Provider ?? Model));
-            }
-        }
-
-        /// <summary>The settings; a file that cannot be read leaves the defaults and a chain that says why (the policy decides whether the call needs it).</summary>
-        private static (ModuleSettings Settings, SavedChain Saved) LoadSettings()
-        {
-            try
-            {
-                var settings = new SettingsStore().Load();
-                return (settings, new SavedChain(settings.Providers));
-            }
-            catch (DockerModelException e) when (e.Kind == ErrorKind.SettingsInvalid)
-            {
-                return (new ModuleSettings(), SavedChain.Unreadable(e));
             }
         }
 

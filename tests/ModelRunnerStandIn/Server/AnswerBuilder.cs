@@ -87,6 +87,31 @@ public static class AnswerBuilder
     }
 
     /// <summary>The invalid-utf8 fault: a stray 0xFF 0xFE in one piece and a truncated 3-byte sequence in another.</summary>
+    /// <summary>
+    /// llama.cpp's `stop`: the answer ends before the first place any stop text appears (the stop text is not sent).
+    /// Returns whether it was cut.
+    /// </summary>
+    public static bool ApplyStop(List<byte[]> pieces, JNode request)
+    {
+        var stops = request["stop"] switch
+        {
+            JString one => [one.Text],
+            JArray many => many.Items.Select(i => i.Str ?? "").Where(t => t.Length > 0).ToList(),
+            _ => new List<string>(),
+        };
+        if (stops.Count == 0) return false;
+        var text = string.Concat(pieces.Select(p => Encoding.UTF8.GetString(p)));
+        int cut = stops.Select(t => text.IndexOf(t, StringComparison.Ordinal)).Where(i => i >= 0).DefaultIfEmpty(-1).Min();
+        if (cut < 0) return false;
+        int kept = 0, chars = 0;
+        while (kept < pieces.Count && chars + Encoding.UTF8.GetString(pieces[kept]).Length <= cut)
+            chars += Encoding.UTF8.GetString(pieces[kept++]).Length;
+        var partial = kept < pieces.Count ? Encoding.UTF8.GetString(pieces[kept])[..(cut - chars)] : "";
+        pieces.RemoveRange(kept, pieces.Count - kept);
+        if (partial.Length > 0) pieces.Add(Encoding.UTF8.GetBytes(partial));
+        return true;
+    }
+
     public static void Corrupt(List<byte[]> pieces)
     {
         if (pieces.Count > 1) pieces[1] = [.. pieces[1], 0xFF, 0xFE];

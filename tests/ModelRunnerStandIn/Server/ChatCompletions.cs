@@ -43,6 +43,7 @@ public sealed class ChatCompletions(ServerState state)
         var user = AnswerBuilder.LastUserText(body);
         var pieces = SchemaAnswer.For(body, user, state) is { } json ? AnswerBuilder.TextPieces(json)
             : AnswerBuilder.Pieces(user, AnswerBuilder.SystemText(body), cfg.AnswerBytes, cfg.AnswerPrefix);
+        AnswerBuilder.ApplyStop(pieces, body);
         if (state.TakeFault(Faults.InvalidUtf8)) AnswerBuilder.Corrupt(pieces);
         var maxTokens = body["max_tokens"]?.Long ?? body["max_completion_tokens"]?.Long;
         string finish = "stop";

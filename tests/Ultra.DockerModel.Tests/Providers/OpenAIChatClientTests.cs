@@ -72,6 +72,35 @@ public class OpenAIChatClientTests(StandInFixture fixture)
     }
 
     [Fact]
+    public async Task Every_sampling_option_reaches_the_runner_under_its_OpenAI_name()
+    {
+        _s.Reset();
+        var options = new ChatOptions
+        {
+            TopP = 0.9f, TopK = 40, Seed = 1234567890123, StopSequences = ["\n\n", "END"],
+            FrequencyPenalty = 0.5f, PresencePenalty = -0.25f,
+        };
+        await CollectAsync(Client().GetStreamingResponseAsync(User("sample"), options));
+        var body = _s.GetRequests().Single();
+        Assert.Equal("0.9", body.GetProperty("top_p").GetRawText());
+        Assert.Equal(40, body.GetProperty("top_k").GetInt32());
+        Assert.Equal(1234567890123, body.GetProperty("seed").GetInt64());
+        Assert.Equal(["\n\n", "END"], body.GetProperty("stop").EnumerateArray().Select(e => e.GetString()!).ToArray());
+        Assert.Equal("0.5", body.GetProperty("frequency_penalty").GetRawText());
+        Assert.Equal("-0.25", body.GetProperty("presence_penalty").GetRawText());
+
+        _s.Reset();
+        var cut = await CollectAsync(Client().GetStreamingResponseAsync(User("cut"), new ChatOptions { StopSequences = ["Ünï"] }));
+        Assert.Equal(Answer("cut")[..Answer("cut").IndexOf("Ünï", StringComparison.Ordinal)], Text(cut));
+
+        _s.Reset();
+        await CollectAsync(Client().GetStreamingResponseAsync(User("plain")));
+        var plain = _s.GetRequests().Single();
+        foreach (var name in new[] { "top_p", "top_k", "seed", "stop", "frequency_penalty", "presence_penalty" })
+            Assert.False(plain.TryGetProperty(name, out _), $"{name} was sent though not asked for");
+    }
+
+    [Fact]
     public async Task A_prompt_reaches_the_runner_byte_for_byte_including_edge_whitespace()
     {
         _s.Reset();

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.Versioning;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.AI;
@@ -109,6 +110,7 @@ public class RouterTransportTests(StandInFixture fixture)
     }
 
     [SkippableFact]
+    [SupportedOSPlatform("linux")] // Skip.IfNot below: the analyzer cannot see that it ends the test elsewhere
     public async Task Docker_Desktop_without_host_tcp_is_EndpointRequired_not_a_connection_error()
     {
         SkipIfProcessHasRunnerHost();
@@ -150,6 +152,44 @@ public class RouterTransportTests(StandInFixture fixture)
         }
         catch (AggregateException) { return false; }
         catch (SocketException) { return false; }
+    }
+
+    public static TheoryData<string> SamplingOptions => new() { "TopP", "TopK", "Seed", "Stop", "FrequencyPenalty", "PresencePenalty" };
+
+    [Theory]
+    [MemberData(nameof(SamplingOptions))]
+    public async Task A_sampling_option_is_refused_over_the_cli_never_dropped(string option)
+    {
+        _s.Reset();
+        var request = option switch
+        {
+            "TopP" => new LlmRequest { Messages = [new LlmMessage("user", "hi")], TopP = 0.5f },
+            "TopK" => new LlmRequest { Messages = [new LlmMessage("user", "hi")], TopK = 5 },
+            "Seed" => new LlmRequest { Messages = [new LlmMessage("user", "hi")], Seed = 7 },
+            "Stop" => new LlmRequest { Messages = [new LlmMessage("user", "hi")], Stop = ["x"] },
+            "FrequencyPenalty" => new LlmRequest { Messages = [new LlmMessage("user", "hi")], FrequencyPenalty = 1 },
+            _ => new LlmRequest { Messages = [new LlmMessage("user", "hi")], PresencePenalty = 1 },
+        };
+        var e = await Assert.ThrowsAsync<DockerModelException>(() => new LlmRouter(new ChatClientFactory(new DockerModelClient(Cli(_s))))
+            .RunAsync([LlmProvider.LocalRunner("ai/smollm2", LlmTransport.Cli)], request, new Recorder(), CancellationToken.None));
+        Assert.Equal(ErrorKind.InvalidInvocation, e.Kind);
+        Assert.Contains("-" + option, e.Message);
+        Assert.Empty(_s.GetRequests());
+    }
+
+    [Fact]
+    public async Task Sampling_options_go_over_http_through_the_router()
+    {
+        _s.Reset();
+        var request = new LlmRequest { Messages = [new LlmMessage("user", "hi")], Seed = 42, Stop = ["END"], TopK = 3, MaxRetries = 0 };
+        var router = new LlmRouter(new ChatClientFactory(new DockerModelClient(Cli(_s))));
+        var provider = new LlmProvider { Name = "local", Kind = LlmProviderKind.DockerModelRunner, Model = "ai/smollm2", Endpoint = _s.Url + "/engines/v1" };
+        var r = await router.RunAsync([provider], request, new Recorder(), CancellationToken.None);
+        Assert.Equal(Answer("hi"), r.Text);
+        var body = _s.GetRequests().Single();
+        Assert.Equal(42, body.GetProperty("seed").GetInt64());
+        Assert.Equal("END", body.GetProperty("stop")[0].GetString());
+        Assert.Equal(3, body.GetProperty("top_k").GetInt32());
     }
 
     [Fact]
