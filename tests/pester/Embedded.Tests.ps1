@@ -106,7 +106,9 @@ Describe 'Embedded engine' -Tag Embedded {
                 if ($case.Prefill) { $output.Count | Should -Be 0 -Because 'still reading the prompt' }
                 $clock = [Diagnostics.Stopwatch]::StartNew()
                 $ps.Stop()
-                $clock.ElapsedMilliseconds | Should -BeLessThan 500
+                # PowerShell.Stop() returns after the pipeline has stopped: thread hand-offs that take tens of ms each on a
+                # saturated machine (800 ms seen at load average 133). The engine's own stop is held to 100 ms in xunit.
+                $clock.ElapsedMilliseconds | Should -BeLessThan 1500
                 $ps.InvocationStateInfo.State | Should -Be 'Stopped'
                 $ps.Dispose()
             }
