@@ -25,6 +25,11 @@
         'Set-LlmProviderFallback'
         'Get-LlmProviderFallback'
         'Clear-LlmProviderFallback'
+        'Set-LlmPromptTemplate'
+        'Get-LlmPromptTemplate'
+        'Remove-LlmPromptTemplate'
+        'Clear-LlmResponseCache'
+        'Get-LlmEmbedding'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

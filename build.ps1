@@ -133,9 +133,9 @@ function Get-TrxCounts([string] $Path) {
 
 function Invoke-Test {
     Invoke-Build
-    # The xunit project builds the stand-in too (a project reference), so one build serves both halves.
-    $project = if ($NoXunit) { 'tests/ModelRunnerStandIn' } else { 'tests/Ultra.DockerModel.Tests' }
-    Invoke-Native dotnet @('build', (Join-Path $Root $project), '-c', $Configuration, '--nologo', '-v', 'quiet')
+    # The xunit project builds the stand-in and the registry kit too (project references), so one build serves both halves.
+    $projects = if ($NoXunit) { @('tests/ModelRunnerStandIn', 'tests/RegistryKit') } else { @('tests/Ultra.DockerModel.Tests') }
+    foreach ($project in $projects) { Invoke-Native dotnet @('build', (Join-Path $Root $project), '-c', $Configuration, '--nologo', '-v', 'quiet') }
     # Portability.Tests.ps1's host, compiled against the built Core; also lays out .NET 8 and 9 in .build/dotnet-alt.
     Invoke-Native dotnet @('build', (Join-Path $Root 'tests/PortabilityHost'), '-c', $Configuration, '--nologo', '-v', 'quiet')
     $results = Join-Path $Work 'test-results'
@@ -185,6 +185,7 @@ function Invoke-Test {
 function Invoke-Bench {
     Invoke-Build
     Invoke-Native dotnet @('build', (Join-Path $Root 'tests/ModelRunnerStandIn'), '-c', $Configuration, '--nologo', '-v', 'quiet')
+    Invoke-Native dotnet @('build', (Join-Path $Root 'tests/RegistryKit'), '-c', $Configuration, '--nologo', '-v', 'quiet')
     Invoke-Native dotnet @('build', (Join-Path $Root 'tests/benchmarks/EngineBaseline'), '-c', $Configuration, '--nologo', '-v', 'quiet')
     $quickArgs = if ($Quick) { @('-Rows', '2', '-Scale', '0') } else { @() }
     Invoke-Native $Pwsh (@('-NoLogo', '-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tests/benchmarks/Invoke-Benchmark.ps1'),

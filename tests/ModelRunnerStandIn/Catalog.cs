@@ -67,6 +67,12 @@ public static class Catalog
         "IQ2_XXS/Q4_K_M", "7.25 B", "llama", "4.07 GiB", 4_370_129_224,
         "sha256:e81493feb04a2f9dd22f1835b93dd265e0e4b6ab3475c2719c0ac6c7de671596", 11_357);
 
+    // An embedding model (the mxbai-embed-large card: 335M, F16), for Get-LlmEmbedding sessions.
+    private static readonly Artifact MxbaiEmbedLarge = new(
+        "sha256:7b1d2a5e5f0c4f3c9d7e8a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d", 1746144000,
+        "F16", "334.09 M", "bert", "638.67 MiB", 669_695_616,
+        "sha256:0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0", 11_357);
+
     public static readonly IReadOnlyDictionary<string, Artifact> ByTag = new Dictionary<string, Artifact>
     {
         ["ai/smollm2:latest"] = SmolLm2,
@@ -82,6 +88,8 @@ public static class Catalog
         ["ai/gemma3:4B"] = Gemma3,
         ["ai/mistral:latest"] = Mistral,
         ["ai/mistral:7B-Q4_K_M"] = Mistral,
+        ["ai/mxbai-embed-large:latest"] = MxbaiEmbedLarge,
+        ["ai/mxbai-embed-large:335M-F16"] = MxbaiEmbedLarge,
     };
 
     public static readonly string[] DefaultInstalled = ["ai/smollm2:latest", "ai/llama3.2:latest"];

@@ -18,11 +18,15 @@ public static class Faults
     public const string PullStreamError = "pull-stream-error"; // progress lines, then an in-stream error message
     public const string InvalidJson = "invalid-json";          // with response_format: an answer that is not JSON
     public const string JsonMismatch = "json-mismatch";        // with response_format: JSON, but not of the asked shape
+    public const string PullInvalidReference = "pull-invalid-reference";     // POST /models/create: 400 Invalid model reference
+    public const string PullRegistryUnreachable = "pull-registry-unreachable"; // POST /models/create: 500, registry host not found (DNS)
+    public const string BackendLoadTimeout = "backend-load-timeout";         // chat/preload: 500, the backend did not become ready in time
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>
     {
         None, NotRunning, Slow, Hang, CrashMidStream, Oom, ContextTooLong, Http429, Http500, Http401,
-        InvalidUtf8, PullFails, PullStreamError, InvalidJson, JsonMismatch,
+        InvalidUtf8, PullFails, PullStreamError, InvalidJson, JsonMismatch, PullInvalidReference, PullRegistryUnreachable,
+        BackendLoadTimeout,
     };
 
     /// <summary>Used by `slow` when firstTokenDelayMs is not set.</summary>
@@ -47,6 +51,19 @@ public static class Faults
         $"resolving docker.io/{normalizedRef}: failed to authorize: failed to fetch anonymous token: " +
         $"Get \"https://auth.docker.io/token?scope=repository%3A{Uri.EscapeDataString(Shared.ModelNames.Repository(normalizedRef))}%3Apull&service=registry.docker.io\": " +
         "net/http: TLS handshake timeout";
+
+    /// <summary>
+    /// The registry cannot be resolved: go-containerregistry's UNKNOWN registry error around containerd's
+    /// "failed to do request" and Go's DNS error (pkg/distribution/registry/client.go, oci/remote/remote.go).
+    /// </summary>
+    public static string PullRegistryUnreachableBody(string normalizedRef) =>
+        $"error while pulling model: reading model from registry: failed to pull model \"{normalizedRef}\": UNKNOWN - " +
+        $"resolving docker.io/{normalizedRef}: failed to do request: Head \"https://registry-1.docker.io/v2/{Shared.ModelNames.Repository(normalizedRef)}/manifests/{normalizedRef[(normalizedRef.LastIndexOf(':') + 1)..]}\": " +
+        "dial tcp: lookup registry-1.docker.io on 127.0.0.11:53: no such host";
+
+    /// <summary>The scheduler's load failure when the backend is not ready after its 600 × 0.5 s pings (scheduling/runner.go).</summary>
+    public const string BackendLoadTimeoutBody =
+        "unable to load runner: error waiting for runner to be ready: inference backend took too long to initialize";
 
     public const string PullStreamErrorMessage = "Error: failed to pull model: unexpected EOF";
 }

@@ -38,6 +38,55 @@ function Write-BenchLine([string] $Message) {
     Write-Host ("[bench {0:HH:mm:ss}] {1}" -f (Get-Date), $Message)
 }
 
+function Measure-WorkingSetGrowth {
+    <#
+    Runs $Action in this process while a sampler in its own runspace polls the working set every 2 ms; returns the
+    growth over the baseline taken just before (sampled maximum, and on Linux the exact peak: writing 5 to
+    /proc/self/clear_refs resets VmHWM, so PeakWorkingSet64 afterwards covers the action only), and what $Action returned.
+    #>
+    param([Parameter(Mandatory)] [scriptblock] $Action)
+    $self = [System.Diagnostics.Process]::GetCurrentProcess()
+    $state = [hashtable]::Synchronized(@{ Stop = $false; Max = 0L; Samples = 0 })
+    $sampler = [powershell]::Create()
+    $null = $sampler.AddScript({
+            param($state, $pid2)
+            $p = [System.Diagnostics.Process]::GetProcessById($pid2)
+            while (-not $state.Stop) {
+                $p.Refresh()
+                $ws = $p.WorkingSet64
+                if ($ws -gt $state.Max) { $state.Max = $ws }
+                $state.Samples++
+                [System.Threading.Thread]::Sleep(2)
+            }
+        }).AddArgument($state).AddArgument($PID)
+    [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
+    Start-Sleep -Milliseconds 200
+    $self.Refresh()
+    $baseline = $self.WorkingSet64
+    $state.Max = $baseline
+    $hwmReset = $false
+    if ($IsLinux) { try { [System.IO.File]::WriteAllText('/proc/self/clear_refs', '5'); $hwmReset = $true } catch { $hwmReset = $false } }
+
+    $handle = $sampler.BeginInvoke()
+    Start-Sleep -Milliseconds 20
+    $sw = [System.Diagnostics.Stopwatch]::StartNew()
+    $result = & $Action
+    $seconds = $sw.Elapsed.TotalSeconds
+    Start-Sleep -Milliseconds 20
+    $state.Stop = $true
+    $null = $sampler.EndInvoke($handle)
+    $sampler.Dispose()
+    $self.Refresh()
+    [pscustomobject]@{
+        Result          = $result
+        Seconds         = [math]::Round($seconds, 3)
+        BaselineMB      = [math]::Round($baseline / 1MB, 1)
+        SampledGrowthMB = [math]::Round(($state.Max - $baseline) / 1MB, 1)
+        PeakGrowthMB    = if ($hwmReset) { [math]::Round(($self.PeakWorkingSet64 - $baseline) / 1MB, 1) } else { $null }
+        Samples         = $state.Samples
+    }
+}
+
 function New-DockerRunStartInfo {
     # `docker model run --color no MODEL -- PROMPT` with stdin closed at once (as the module does) and stdout as bytes.
     param([string] $Model, [string] $Prompt)
@@ -142,5 +191,5 @@ function ConvertTo-ResultTable {
     $lines
 }
 
-Export-ModuleMember -Function Get-Median, Get-Quantile, Get-Summary, Write-BenchLine, New-DockerRunStartInfo, Measure-RawFirstByte,
+Export-ModuleMember -Function Get-Median, Get-Quantile, Get-Summary, Write-BenchLine, New-DockerRunStartInfo, Measure-RawFirstByte, Measure-WorkingSetGrowth,
     Measure-ProcessWallTime, Get-MachineInfo, Format-Number, ConvertTo-ResultTable

@@ -6,7 +6,8 @@
     medians over repeated, interleaved runs. Prints the table and writes <OutputPath>/results.md and results.json.
     Run through the build: dotnet pwsh ./build.ps1 -Task Bench
 .PARAMETER Rows
-    Only these rows (1-8), for working on one figure.
+    Only these rows (1-10, 20; 21-23 the embedded engine), for working on one figure. Rows 9 and 10 pull from a real docker-registry (Debian's
+    package) on a loopback port, with no runner involved.
 .PARAMETER Scale
     Multiplies the repetition counts (0.5 for a quick look, 2 for tighter medians).
 #>
@@ -15,7 +16,7 @@ param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $OutputPath,
     # A list like 3,8 (as one string too, as pwsh -File passes it).
-    [string[]] $Rows = @('1', '2', '3', '4', '5', '6', '7', '8', '21', '22', '23'),
+    [string[]] $Rows = @('1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '20', '21', '22', '23'),
     [double] $Scale = 1.0,
     [string] $Model = 'ai/smollm2'
 )
@@ -292,6 +293,117 @@ try {
         $m = Get-Median $mod; $r = Get-Median $raw
         Add-Row -Id 8 -Measure "Memory: peak working-set growth, $($bytes / 1MB) MB answer" -Module $m -Raw $r -Ratio ($m / $r) -Added ($m - $r) -Unit 'MB' -AddedUnit 'MB' `
             -Target '< 30 MB' -Met ($m -lt 30) -Detail @{ ModuleMB = (Get-Summary $mod 1); RawMB = (Get-Summary $raw 1); Runs = $runs }
+    }
+
+    # ---------------------------------------------------------------- 9, 10. registry pulls (no Docker involved)
+    if ($Rows -contains 9 -or $Rows -contains 10) {
+        Add-Type -Path (Join-Path $Root 'tests/RegistryKit/bin/Release/net10.0/RegistryKit.dll')
+        $curl = Get-Command curl -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+        if ([RegistryKit.LocalRegistry]::SkipReason) { Write-BenchLine "rows 9-10 skipped: $([RegistryKit.LocalRegistry]::SkipReason)" }
+        else {
+            $registry = [RegistryKit.LocalRegistry]::Start()
+            try {
+                $size = 200MB
+                $artifact = [RegistryKit.ModelArtifact]::Create($size, 91)
+                $registry.Push('ai/bench', 'latest', $artifact)
+                $registry.Push('ai/warm', 'latest', [RegistryKit.ModelArtifact]::Create(1MB, 92))
+                $blobs = @($artifact.Blobs | ForEach-Object { $_.Digest })
+                $bytes = ($artifact.Blobs | Measure-Object -Property Size -Sum).Sum
+                $artifact = $null; [GC]::Collect()
+                $bench = "$($registry.Host)/ai/bench"
+                $base = "http://$($registry.Host)/v2/ai/bench"
+                function Measure-ModulePull {
+                    $env:ULTRA_DOCKERMODEL_MODELS_PATH = Join-Path $home2 ('pull-' + [guid]::NewGuid().ToString('N'))
+                    try {
+                        $sw = [System.Diagnostics.Stopwatch]::StartNew()
+                        Install-LocalModel $bench -Source Registry -ProgressAction SilentlyContinue
+                        $sw.Elapsed.TotalSeconds
+                    }
+                    finally { Remove-Item -LiteralPath $env:ULTRA_DOCKERMODEL_MODELS_PATH -Recurse -Force -ErrorAction SilentlyContinue; $env:ULTRA_DOCKERMODEL_MODELS_PATH = $null }
+                }
+                # One curl process fetches what a pull fetches, over one connection: the manifest, then each blob to a
+                # file on the same disk.
+                function Measure-CurlPull {
+                    $dir = Join-Path $home2 ('curl-' + [guid]::NewGuid().ToString('N'))
+                    $null = New-Item -ItemType Directory -Path $dir
+                    $curlArgs = @('-sf', '-H', 'Accept: application/vnd.oci.image.manifest.v1+json', '-o', (Join-Path $dir manifest), "$base/manifests/latest")
+                    foreach ($d in $blobs) { $curlArgs += @('-o', (Join-Path $dir $d.Substring(7)), "$base/blobs/$d") }
+                    try {
+                        $sw = [System.Diagnostics.Stopwatch]::StartNew()
+                        & $curl.Source @curlArgs
+                        if ($LASTEXITCODE) { throw "curl failed with exit code $LASTEXITCODE" }
+                        $sw.Elapsed.TotalSeconds
+                    }
+                    finally { Remove-Item -LiteralPath $dir -Recurse -Force -ErrorAction SilentlyContinue }
+                }
+
+                if ($Rows -contains 9 -and -not $curl) { Write-BenchLine 'row 9 skipped: curl is not installed' }
+                elseif ($Rows -contains 9) {
+                    $n = N 5
+                    Write-BenchLine "row 9: registry pull throughput, $n x Install-LocalModel -Source Registry vs $n x curl of the same manifest and blobs ($([math]::Round($bytes / 1MB)) MB, interleaved)"
+                    $null = Measure-ModulePull; $null = Measure-CurlPull
+                    $mod = @(); $raw = @()
+                    for ($i = 0; $i -lt $n; $i++) {
+                        if ($i % 2) { $mod += Measure-ModulePull; $raw += Measure-CurlPull } else { $raw += Measure-CurlPull; $mod += Measure-ModulePull }
+                    }
+                    $mb = $bytes / 1MB
+                    $m = $mb / (Get-Median $mod); $r = $mb / (Get-Median $raw)
+                    Add-Row -Id 9 -Measure "Registry pull throughput ($([math]::Round($mb)) MB model)" -Module $m -Raw $r -Ratio ($m / $r) -Added (((Get-Median $mod) - (Get-Median $raw)) * 1000) -Unit 'MB/s' `
+                        -Target 'ratio >= 0.9' -Met (($m / $r) -ge 0.9) `
+                        -Note 'Module: a fresh store each time; every blob is hashed (sha256) and size-checked as it streams, then renamed into place with the index written. Raw: one curl process writes the same manifest and blobs to files over one connection, with no check. Same docker-registry on 127.0.0.1.' `
+                        -Detail @{ ModuleSeconds = (Get-Summary $mod 3); CurlSeconds = (Get-Summary $raw 3); Bytes = $bytes }
+                }
+
+                if ($Rows -contains 10) {
+                    $n = N 3
+                    Write-BenchLine "row 10: memory, Install-LocalModel -Source Registry of the $([math]::Round($bytes / 1MB)) MB model in a fresh pwsh ($n runs)"
+                    $script = Join-Path $PSScriptRoot 'Measure-RegistryPull.ps1'
+                    $growth = @(); $runs = @()
+                    for ($i = 0; $i -lt $n; $i++) {
+                        $env:ULTRA_DOCKERMODEL_MODELS_PATH = Join-Path $home2 ('mem-' + [guid]::NewGuid().ToString('N'))
+                        try {
+                            $out = Measure-ProcessWallTime $Pwsh @('-NoLogo', '-NoProfile', '-NonInteractive', '-File', $script, '-ModulePath', $ModulePath, '-Reference', $bench, '-WarmUpReference', "$($registry.Host)/ai/warm")
+                        }
+                        finally { Remove-Item -LiteralPath $env:ULTRA_DOCKERMODEL_MODELS_PATH -Recurse -Force -ErrorAction SilentlyContinue; $env:ULTRA_DOCKERMODEL_MODELS_PATH = $null }
+                        $j = ($out.Output.Trim() -split "`n")[-1] | ConvertFrom-Json
+                        $g = if ($null -ne $j.PeakGrowthMB) { [double]$j.PeakGrowthMB } else { [double]$j.SampledGrowthMB }
+                        $growth += $g; $runs += $j
+                        Write-BenchLine ("  growth {0} MB (sampled {1} MB, {2} s)" -f $g, $j.SampledGrowthMB, $j.Seconds)
+                    }
+                    $m = Get-Median $growth
+                    Add-Row -Id 10 -Measure "Memory: peak working-set growth, $([math]::Round($bytes / 1MB)) MB registry pull" -Module $m -Raw $null -Ratio $null -Added $null -Unit 'MB' -AddedUnit 'MB' `
+                        -Target '< 30 MB' -Met ($m -lt 30) -Note 'Blobs stream through a 1 MB buffer into their .incomplete file; the model is never held in memory.' `
+                        -Detail @{ GrowthMB = (Get-Summary $growth 1); Runs = $runs }
+                }
+            }
+            finally { $registry.Dispose() }
+        }
+    }
+
+    # ---------------------------------------------------------------- 20. response cache
+    if ($Rows -contains 20) {
+        $n = N 41
+        # 2 ms per piece stands in for generation (a real model takes far longer, which only widens the gap).
+        $null = Set-StandInConfig $primary @{ tokenDelayMs = 2; answerBytes = 0; fault = 'none' }
+        Write-BenchLine "row 20: response cache, $n x Invoke-LocalLlm -Cache answered from the cache vs $n x the same call uncached (HTTP, -Temperature 0, interleaved)"
+        $null = Invoke-LocalLlm 'cached question' -Model $Model -Temperature 0 -Cache
+        $hit = [double[]]::new($n); $miss = [double[]]::new($n)
+        $sw = [System.Diagnostics.Stopwatch]::new()
+        for ($i = 0; $i -lt $n; $i++) {
+            $sw.Restart(); $h = Invoke-LocalLlm 'cached question' -Model $Model -Temperature 0 -Cache; $hit[$i] = $sw.Elapsed.TotalMilliseconds
+            $sw.Restart(); $u = Invoke-LocalLlm 'cached question' -Model $Model -Temperature 0; $miss[$i] = $sw.Elapsed.TotalMilliseconds
+            if (-not $h.Cached -or $u.Cached -or $h.Text -ne $u.Text) { throw 'The cached and the uncached answer differ.' }
+        }
+        # The cache itself, without the cmdlet: key, file read and parse.
+        $cache = [Ultra.DockerModel.Caching.ResponseCache]::new((Join-Path $home2 'cache/responses'), 256MB)
+        $provider = [Ultra.DockerModel.LlmProvider]::LocalRunner($Model)
+        $request = [Ultra.DockerModel.Routing.LlmRequest]@{ Messages = [Ultra.DockerModel.LlmMessage[]]@([Ultra.DockerModel.LlmMessage]::new('user', 'cached question')); Temperature = 0 }
+        $core = foreach ($i in 1..$n) { $sw.Restart(); $null = $cache.TryGet([Ultra.DockerModel.Caching.CacheKey]::For($provider, $request, $null)); $sw.Elapsed.TotalMilliseconds }
+        $null = Set-StandInConfig $primary @{ tokenDelayMs = 0 }
+        $m = Get-Median $hit; $r = Get-Median $miss
+        Add-Row -Id 20 -Measure 'Response cache: hit (module) vs uncached (raw column)' -Module $m -Raw $r -Ratio ($m / $r) -Added ($m - $r) -Unit 'ms' `
+            -Target 'hit < 5 ms' -Met ($m -lt 5) -Note ("the cache alone (key, read, parse): median {0:N3} ms" -f (Get-Median $core)) `
+            -Detail @{ HitMs = (Get-Summary $hit); UncachedMs = (Get-Summary $miss); CacheOnlyMs = (Get-Summary $core) }
     }
 
     # ---------------------------------------------------------------- 21-23. embedded engine

@@ -23,55 +23,13 @@ function Invoke-Once([string] $Prompt) {
 }
 
 Import-Module $ModulePath
+Import-Module (Join-Path $PSScriptRoot 'Bench.psm1')
 # Warm up with a small answer: JIT, the first process start, the first HTTP call, Measure-Object.
 Set-Answer 0
 $null = Invoke-Once 'warm up'
 $null = Invoke-Once 'warm up'
 Set-Answer $AnswerBytes
 
-# A sampler in its own runspace polls the working set every 2 ms while the answer streams.
-$self = [System.Diagnostics.Process]::GetCurrentProcess()
-$state = [hashtable]::Synchronized(@{ Stop = $false; Max = 0L; Samples = 0 })
-$sampler = [powershell]::Create()
-$null = $sampler.AddScript({
-        param($state, $pid2)
-        $p = [System.Diagnostics.Process]::GetProcessById($pid2)
-        while (-not $state.Stop) {
-            $p.Refresh()
-            $ws = $p.WorkingSet64
-            if ($ws -gt $state.Max) { $state.Max = $ws }
-            $state.Samples++
-            [System.Threading.Thread]::Sleep(2)
-        }
-    }).AddArgument($state).AddArgument($PID)
-
-[GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
-Start-Sleep -Milliseconds 200
-$self.Refresh()
-$baseline = $self.WorkingSet64
-$state.Max = $baseline
-# Linux: writing 5 to clear_refs resets the peak RSS (VmHWM), so PeakWorkingSet64 afterwards is exact.
-$hwmReset = $false
-if ($IsLinux) { try { [System.IO.File]::WriteAllText('/proc/self/clear_refs', '5'); $hwmReset = $true } catch { $hwmReset = $false } }
-
-$handle = $sampler.BeginInvoke()
-Start-Sleep -Milliseconds 20
-$sw = [System.Diagnostics.Stopwatch]::StartNew()
-$count = Invoke-Once 'memory'
-$seconds = $sw.Elapsed.TotalSeconds
-Start-Sleep -Milliseconds 20
-$state.Stop = $true
-$null = $sampler.EndInvoke($handle)
-$sampler.Dispose()
-$self.Refresh()
-
-[pscustomobject]@{
-    Mode            = $Mode
-    AnswerBytes     = $AnswerBytes
-    Objects         = $count
-    Seconds         = [math]::Round($seconds, 3)
-    BaselineMB      = [math]::Round($baseline / 1MB, 1)
-    SampledGrowthMB = [math]::Round(($state.Max - $baseline) / 1MB, 1)
-    PeakGrowthMB    = if ($hwmReset) { [math]::Round(($self.PeakWorkingSet64 - $baseline) / 1MB, 1) } else { $null }
-    Samples         = $state.Samples
-} | ConvertTo-Json -Compress
+Measure-WorkingSetGrowth { Invoke-Once 'memory' } |
+    Select-Object @{ n = 'Mode'; e = { $Mode } }, @{ n = 'AnswerBytes'; e = { $AnswerBytes } }, @{ n = 'Objects'; e = { $_.Result } }, * -ExcludeProperty Result |
+    ConvertTo-Json -Compress

@@ -102,7 +102,9 @@ Install-PSResource -Name Ultra.DockerModel -Repository UltraDockerModelLocal -Tr
     }
 
     It 'leaves no repository registered and nothing installed for the user' {
-        @(Get-PSResourceRepository | Where-Object Name -Like 'UltraDockerModel*') | Should -BeNullOrEmpty
+        # The store file is read, not Get-PSResourceRepository: that would create the user's store if it is missing.
+        $store = Join-Path ([Environment]::GetFolderPath('LocalApplicationData')) 'PSResourceGet/PSResourceRepository.xml'
+        if (Test-Path $store) { Get-Content -Raw $store | Should -Not -Match 'UltraDockerModel' }
         $userModules = Join-Path ([Environment]::GetFolderPath('UserProfile')) '.local/share/powershell/Modules/Ultra.DockerModel'
         $userModules | Should -Not -Exist
     }

@@ -8,6 +8,10 @@ Import-Module (Join-Path $RepoRoot 'tests/ModelRunnerStandIn/StandIn.psm1') -For
 Import-Module $ModulePath -Force
 $env:ULTRA_DOCKERMODEL_HOME = Join-Path ([IO.Path]::GetTempPath()) ('udm-home-' + [guid]::NewGuid().ToString('N'))
 $script:Pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+# Model stores: the module's follows ULTRA_DOCKERMODEL_HOME (<home>/models); Docker's is pointed at an empty folder so
+# that a real ~/.docker/models never shows up in a test.
+$env:ULTRA_DOCKERMODEL_MODELS_PATH = $null
+$env:MODELS_PATH = Join-Path $env:ULTRA_DOCKERMODEL_HOME 'docker-models'
 
 # Runs a script in a fresh runspace of this process and returns its output and streams (progress is not redirectable).
 function Invoke-Captured([string] $Script) {

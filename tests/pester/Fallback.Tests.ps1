@@ -170,7 +170,20 @@ Describe 'LLM provider fallback' {
             $e = Invoke-Failing { Invoke-LocalLlm hi }
             $e.FullyQualifiedErrorId | Should -BeLike 'AuthenticationFailed,*'
             $e.CategoryInfo.Category | Should -Be 'AuthenticationError'
+            $e.Exception.Message | Should -BeLike "Provider 'backup' at $backupEndpoint refused*"
             @(Get-StandInRequests $local).Count | Should -Be 0
+        }
+        It 'a 404 says whether the model or the Endpoint is wrong, naming the provider and its endpoint (issue 10 item 14)' {
+            $e = Invoke-Failing { Invoke-LocalLlm hi -Provider backup -Model ai/nope }
+            $e.FullyQualifiedErrorId | Should -BeLike 'ModelNotFound,*'
+            $e.Exception.Message | Should -BeLike "Provider 'backup' at $backupEndpoint does not serve model 'ai/nope'*"
+            Reset-StandIn $backup
+            $wrong = "$($backup.Url)/wrong/v1"
+            Set-LlmProviderFallback -Provider @(@{ Name = 'typo'; Kind = 'OpenAICompatible'; Endpoint = $wrong; Model = 'ai/smollm2' }, $chain[1])
+            $e = Invoke-Failing { Invoke-LocalLlm hi }
+            $e.FullyQualifiedErrorId | Should -BeLike 'InvalidInvocation,*'
+            $e.Exception.Message | Should -BeLike "Provider 'typo' at $wrong answered 404 Not Found*the Endpoint is wrong*"
+            @(Get-StandInRequests $backup).Count | Should -Be 0  # the chain stopped there
         }
         It 'when every provider fails, one error lists each attempt' {
             $port = Get-FreePort
@@ -377,13 +390,12 @@ Describe 'LLM provider fallback' {
             $other = & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -Command "Import-Module '$ModulePath'; Get-LlmProviderFallback | ForEach-Object { '{0}|{1}|{2}|{3}' -f `$_.Name, `$_.Kind, `$_.Model, `$_.Endpoint }"
             $other | Should -Be @('local|DockerModelRunner|ai/smollm2|', "backup|OpenAICompatible|ai/smollm2|$backupEndpoint")
         }
-        It 'a corrupt file is a clear error naming it, and neither Set nor Invoke touch it' {
+        It 'a corrupt file is a clear error naming it for what needs the chain, and is left untouched' {
             $null = New-Item -ItemType Directory -Force -Path $env:ULTRA_DOCKERMODEL_HOME
             $bytes = [Text.Encoding]::UTF8.GetBytes("{ `"providers`": [ { `"name`": `"half`", ")
             [IO.File]::WriteAllBytes($settingsFile, $bytes)
             $broken = [Convert]::ToBase64String($bytes)
-            foreach ($call in { Set-LlmProviderFallback -Provider $chain }, { Invoke-LocalLlm hi }, { Invoke-LocalLlm hi -Provider local },
-                { Get-LlmProviderFallback }, { Clear-LlmProviderFallback }) {
+            foreach ($call in { Invoke-LocalLlm hi }, { Invoke-LocalLlm hi -Provider local }, { Get-LlmProviderFallback }) {
                 $e = Invoke-Failing $call
                 $e.FullyQualifiedErrorId | Should -BeLike 'SettingsInvalid,*'
                 $e.Exception.Message | Should -BeLike "*'$settingsFile'*left as it is*"
@@ -396,9 +408,64 @@ Describe 'LLM provider fallback' {
             "$warned" | Should -BeLike "*'$settingsFile'*without the saved fallback chain*"
             (Invoke-LocalLlm hi -Model ai/smollm2 -WarningAction SilentlyContinue).Provider | Should -Be 'DockerModelRunner'
             Get-Bytes | Should -Be $broken
+            # -WhatIf on the commands that would replace it changes nothing either.
+            Clear-LlmProviderFallback -WhatIf
+            Set-LlmProviderFallback -Provider $chain -WhatIf
+            Get-Bytes | Should -Be $broken
             # Tab completion must not throw on it either.
             $line = 'Invoke-LocalLlm hi -Provider '
             (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches | Should -BeNullOrEmpty
+        }
+    }
+
+    Describe 'Repairing the settings (issue 10 items 18 and 19)' {
+        BeforeEach {
+            $null = New-Item -ItemType Directory -Force -Path $env:ULTRA_DOCKERMODEL_HOME
+            Get-ChildItem -LiteralPath $env:ULTRA_DOCKERMODEL_HOME -Filter 'settings.json.corrupt-*' | Remove-Item
+            $script:brokenText = '{ "providers": [ { "name": "half-written'
+            [IO.File]::WriteAllText($settingsFile, $brokenText)
+        }
+
+        It '<Command> replaces a corrupt file after moving it aside, and says where it went' -ForEach @(
+            @{ Command = 'Clear-LlmProviderFallback'; Call = { Clear-LlmProviderFallback -WarningVariable w -WarningAction SilentlyContinue; $w }; Names = @() }
+            @{ Command = 'Set-LlmProviderFallback'; Call = { Set-LlmProviderFallback -Provider $chain -WarningVariable w -WarningAction SilentlyContinue; $w }; Names = @('local', 'backup') }
+        ) {
+            $warned = & $Call
+            $aside = @(Get-ChildItem -LiteralPath $env:ULTRA_DOCKERMODEL_HOME -Filter 'settings.json.corrupt-*')
+            $aside.Count | Should -Be 1
+            $aside[0].Name | Should -Match '^settings\.json\.corrupt-\d{8}T\d{9}Z$'
+            Get-Content -Raw -LiteralPath $aside[0].FullName | Should -BeExactly $brokenText
+            "$warned" | Should -BeLike "*not valid*$($aside[0].FullName)*"
+            @((Get-LlmProviderFallback).Name) | Should -Be $Names
+        }
+        It 'replacing asks first with -Confirm, and ConfirmImpact is Medium' {
+            foreach ($name in 'Set-LlmProviderFallback', 'Clear-LlmProviderFallback') {
+                $attribute = (Get-Command $name).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0]
+                $attribute.ConfirmImpact | Should -Be 'Medium'
+            }
+            # -WhatIf writes to the host: run it in a child pwsh and read its output.
+            $said = & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -Command "Import-Module '$ModulePath'; Clear-LlmProviderFallback -WhatIf"
+            "$said" | Should -BeLike '*Clear the LLM provider fallback chain, after moving the corrupt file aside to*settings.json.corrupt-*'
+            Get-Content -Raw -LiteralPath $settingsFile | Should -BeExactly $brokenText
+        }
+        It 'takes the providers from the pipeline: Get | Where-Object | Set' {
+            Set-LlmProviderFallback -Provider $chain -WarningAction SilentlyContinue  # replaces the corrupt file
+            Get-LlmProviderFallback | Where-Object Name -ne local | Set-LlmProviderFallback
+            (Get-LlmProviderFallback).Name | Should -Be @('backup')
+            # Hashtables and objects piped one by one keep their order.
+            $chain[1], $chain[0] | Set-LlmProviderFallback -CooldownSec 9
+            (Get-LlmProviderFallback).Name | Should -Be @('backup', 'local')
+            (Get-Content -Raw $settingsFile | ConvertFrom-Json).cooldownSec | Should -Be 9
+        }
+        It 'refuses an empty chain, from -Provider @() or a pipeline that keeps nothing, pointing at Clear-LlmProviderFallback' {
+            Set-LlmProviderFallback -Provider $chain -WarningAction SilentlyContinue  # replaces the corrupt file
+            $before = Get-Bytes
+            foreach ($call in { Set-LlmProviderFallback -Provider @() }, { Get-LlmProviderFallback | Where-Object Name -eq nope | Set-LlmProviderFallback }) {
+                $e = Invoke-Failing $call
+                $e.FullyQualifiedErrorId | Should -BeLike 'InvalidInvocation,*'
+                $e.Exception.Message | Should -BeLike '*Clear-LlmProviderFallback*'
+                Get-Bytes | Should -Be $before
+            }
         }
     }
 

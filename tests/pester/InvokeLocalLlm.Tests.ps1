@@ -232,6 +232,33 @@ Invoke-LocalLlm 'stream redirected' -Model ai/smollm2 -Stream -Transport Http
         }
     }
 
+    Context 'Reasoning models (issue 10 item 15)' {
+        It 'puts the thinking in Reasoning, not in Text nor in the History sent back (<Transport>)' -ForEach @(@{ Transport = 'Cli' }, @{ Transport = 'Http' }) {
+            Set-StandInConfig $standIn @{ reasoning = $true } | Out-Null
+            $r = Invoke-LocalLlm 'hi' -Model ai/smollm2 -Transport $Transport
+            $r.Text | Should -BeExactly (Answer 'hi')
+            $r.Reasoning | Should -BeExactly 'Let me think about «hi».'
+            $r.History[-1].Content | Should -BeExactly (Answer 'hi')
+            $next = $r | Invoke-LocalLlm 'more'
+            $sent = (LastRequest).messages
+            $sent.content | Should -Be @('hi', (Answer 'hi'), 'more')
+            $next.Reasoning | Should -BeExactly 'Let me think about «more».'
+        }
+        It 'writes only the answer with -Stream; the thinking goes to the information stream, tagged Reasoning' {
+            Set-StandInConfig $standIn @{ reasoning = $true } | Out-Null
+            $out = Invoke-LocalLlm 'hi' -Model ai/smollm2 -Stream 6>&1
+            (@($out | Where-Object { $_ -is [string] }) -join '') | Should -BeExactly (Answer 'hi')
+            $thinking = @($out | Where-Object { $_ -is [System.Management.Automation.InformationRecord] })
+            ($thinking.MessageData -join '') | Should -BeExactly 'Let me think about «hi».'
+            $thinking | ForEach-Object { $_.Tags | Should -Contain 'Reasoning' }
+            # Not shown unless asked for.
+            @(Invoke-LocalLlm 'hi' -Model ai/smollm2 -Stream 6>$null | Where-Object { $_ -isnot [string] }).Count | Should -Be 0
+        }
+        It 'gives no Reasoning when the model does not think' {
+            (Invoke-LocalLlm 'hi' -Model ai/smollm2).Reasoning | Should -BeNullOrEmpty
+        }
+    }
+
     Context 'Transports' {
         It 'uses the docker CLI for a plain prompt' {
             $null = Invoke-LocalLlm 'plain' -Model ai/smollm2
@@ -362,6 +389,15 @@ Invoke-LocalLlm 'stream redirected' -Model ai/smollm2 -Stream -Transport Http
     }
 
     Context 'Time-outs and cancellation' {
+        It 'a model the runner could not load in time is a Timeout, not RunnerUnreachable (issue 10 item 13, <Transport>)' -ForEach @(@{ Transport = 'Cli' }, @{ Transport = 'Http' }) {
+            Set-StandInConfig $standIn @{ fault = 'backend-load-timeout' } | Out-Null
+            $err = $null
+            try { Invoke-LocalLlm 'hi' -Model ai/smollm2 -Transport $Transport } catch { $err = $_ }
+            $err.FullyQualifiedErrorId | Should -BeLike 'Timeout,*'
+            $err.CategoryInfo.Category | Should -Be 'OperationTimeout'
+            $err.Exception.Message | Should -BeLike "*ai/smollm2*did not finish loading*took too long to initialize*"
+            $err.Exception.RawError | Should -BeLike '*inference backend took too long to initialize*'
+        }
         It '-TimeoutSec ends a hung call with a Timeout error and leaves no docker process' {
             Set-StandInConfig $standIn @{ fault = 'hang' } | Out-Null
             $marker = New-Marker

@@ -293,11 +293,27 @@ Describe 'Model cmdlets against the stand-in' {
             try { { Get-LocalModel } | Should -Throw -ErrorId 'DockerNotInstalled,*' }
             finally { $env:PATH = $saved }
         }
-        It 'a failing pull is PullFailed and names the model' {
-            Set-StandInConfig $standIn @{ fault = 'pull-fails'; retryBaseMs = 1 }
+        It 'a registry the runner cannot reach is PullFailed about the network, not RunnerUnreachable (issue 10 item 12: <Fault>)' -ForEach @(
+            @{ Fault = 'pull-fails'; Cause = 'net/http: TLS handshake timeout' }
+            @{ Fault = 'pull-registry-unreachable'; Cause = 'dial tcp: lookup registry-1.docker.io on 127.0.0.11:53: no such host' }
+        ) {
+            Set-StandInConfig $standIn @{ fault = $Fault; retryBaseMs = 1 }
             Install-LocalModel ai/gemma3 -ErrorVariable err -ErrorAction SilentlyContinue
-            $err[0].FullyQualifiedErrorId | Should -Match '^(PullFailed|RunnerUnreachable),'
-            $err[0].Exception.Message | Should -Match 'gemma3'
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'PullFailed,*'
+            $err[0].CategoryInfo.Category | Should -Be 'ConnectionError'
+            $err[0].Exception.Message | Should -BeLike "*'ai/gemma3'*could not reach the registry ($Cause)*proxy*"
+            $err[0].Exception.Message | Should -Not -BeLike '*MODEL_RUNNER_HOST*'
+        }
+        It 'a name the runner refuses as a reference is InvalidModelName, not PullFailed (issue 10 item 11)' {
+            Set-StandInConfig $standIn @{ fault = 'pull-invalid-reference' }
+            Install-LocalModel ai/gemma3 -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidModelName,*'
+            $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $err[0].Exception.Message | Should -BeLike "*'ai/gemma3'*Invalid model reference*"
+            # The same through Invoke-LocalLlm -AutoPull.
+            $e = $null
+            try { Invoke-LocalLlm hi -Model ai/gemma3 -AutoPull -NoFallback } catch { $e = $_ }
+            $e.FullyQualifiedErrorId | Should -BeLike 'InvalidModelName,*'
         }
     }
 }

@@ -444,7 +444,10 @@ Describe 'Reliability (fault injection)' -Tag Reliability {
             $env:DOCKER_CONFIG = Join-Path $TestDrive 'no-plugins'
             try {
                 { Invoke-LocalLlm 'hi' -Model ai/smollm2 } | Should -Throw -ErrorId 'PluginMissing,*'
-                { Install-LocalModel ai/gemma3 } | Should -Throw -ErrorId 'PluginMissing,*'
+                { Install-LocalModel ai/gemma3 -Source DockerModelRunner } | Should -Throw -ErrorId 'PluginMissing,*'
+                # Auto turns to the registry when there is no runner; a closed port keeps this test off the network.
+                $closed = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0); $closed.Start(); $port = $closed.LocalEndpoint.Port; $closed.Stop()
+                { Install-LocalModel "127.0.0.1:$port/ai/gemma3" } | Should -Throw '*Docker Model Runner is not available here (the docker model plugin is not installed)*'
             }
             finally { $env:DOCKER_CONFIG = $saved }
         }
@@ -522,8 +525,8 @@ Step remove { Remove-LocalModel ai/llama3.2 -Confirm:$false -Verbose 4>&1 | ForE
             $broken = '{ "providers": [ { "name": "half-written'
             [System.IO.File]::WriteAllText($file, $broken)
             $stamp = (Get-Item $file).LastWriteTimeUtc
-            foreach ($command in { Get-LlmProviderFallback }, { Set-LlmProviderFallback @(@{ Name = 'a'; Kind = 'DockerModelRunner'; Model = 'ai/smollm2' }) },
-                { Clear-LlmProviderFallback -Confirm:$false }, { Invoke-LocalLlm 'hi' }) {
+            # Set- and Clear- replace such a file (keeping it aside: issue 10 item 18; Fallback.Tests.ps1 covers them).
+            foreach ($command in { Get-LlmProviderFallback }, { Invoke-LocalLlm 'hi' }) {
                 try { & $command; throw 'no error' } catch { $e = $_ }
                 $e.FullyQualifiedErrorId | Should -BeLike 'SettingsInvalid,*'
                 $e.CategoryInfo.Category | Should -Be 'InvalidData'

@@ -48,5 +48,10 @@ namespace Ultra.DockerModel
                 "'hf.co/org/repo:Q4_K_M': parts of letters and digits joined by '.', '_' or '-' and separated by '/', then " +
                 "an optional ':tag'; no spaces, no empty or '..' parts.")
         { Model = name; }
+
+        /// <summary>A name the runner itself refused, in its own words.</summary>
+        internal InvalidModelNameException(string name, string raw, string message)
+            : base(ErrorKind.InvalidModelName, message, raw)
+        { Model = name; }
     }
 }

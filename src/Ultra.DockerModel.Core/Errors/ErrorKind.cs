@@ -32,6 +32,7 @@ namespace Ultra.DockerModel
         NotAModel,
         StoreInvalid,
         SchemaMismatch,
+        TemplateNotFound,
         /// <summary>The model is busy answering a request, so it cannot be reconfigured or unloaded now.</summary>
         ModelInUse,
     }

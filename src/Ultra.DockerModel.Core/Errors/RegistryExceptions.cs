@@ -8,7 +8,9 @@ namespace Ultra.DockerModel
     {
         public RegistryUnreachableException(string registry, string detail, Exception? inner = null) : base(ErrorKind.RegistryUnreachable,
             $"The registry {registry} could not be reached: {detail} Check the network, a proxy (HTTPS_PROXY) or the registry's address.",
-            detail, inner) { }
+            detail, inner) { Registry = registry; }
+
+        public string Registry { get; }
     }
 
     public sealed class RegistryAuthenticationException : DockerModelException
@@ -43,5 +45,21 @@ namespace Ultra.DockerModel
     {
         public ModelStoreException(string path, string detail, Exception? inner = null) : base(ErrorKind.StoreInvalid,
             $"The model store file '{path}' {detail}", inner?.Message, inner) { }
+    }
+
+    /// <summary>Install-LocalModel -Source Auto found neither Docker Model Runner nor the model's registry.</summary>
+    public sealed class NoModelSourceException : DockerModelException
+    {
+        public NoModelSourceException(string model, DockerModelException runner, RegistryUnreachableException registry) : base(ErrorKind.RegistryUnreachable,
+            $"'{model}' cannot be installed: Docker Model Runner is not available here ({RunnerReason(runner.Kind)}) and the registry {registry.Registry} could not be reached ({registry.RawError?.TrimEnd('.')}).",
+            registry.RawError, registry) { Model = model; }
+
+        private static string RunnerReason(ErrorKind kind) => kind switch
+        {
+            ErrorKind.DockerNotInstalled => "the docker command was not found",
+            ErrorKind.PluginMissing => "the docker model plugin is not installed",
+            ErrorKind.RunnerNotRunning => "it is not running",
+            _ => "it could not be reached",
+        };
     }
 }

@@ -8,6 +8,11 @@ namespace Ultra.DockerModel
     public sealed record LlmResponse
     {
         public string Text { get; init; } = "";
+        /// <summary>
+        /// A reasoning model's thinking before its answer (HTTP <c>reasoning_content</c>, or the CLI's <c>Thinking:</c>
+        /// block); null when there was none. Never part of <see cref="Text"/> or of the <see cref="History"/> sent back.
+        /// </summary>
+        public string? Reasoning { get; init; }
         public string? Model { get; init; }
         /// <summary>The provider that answered (its name in the fallback chain, or <c>DockerModelRunner</c>).</summary>
         public string Provider { get; init; } = "";

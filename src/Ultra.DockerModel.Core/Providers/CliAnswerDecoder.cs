@@ -7,7 +7,9 @@ namespace Ultra.DockerModel.Providers
     /// <summary>
     /// Turns the bytes <c>docker model run</c> prints into answer text as it arrives: UTF-8 decoded incrementally
     /// (a character split across two reads comes out whole), invalid bytes replaced and counted, and the CLI's
-    /// closing newline and optional <c>Token usage: ...</c> trailer held back and removed.
+    /// closing newline and optional <c>Token usage: ...</c> trailer held back and removed. A reasoning model's
+    /// <c>Thinking:\n ... \n\n--\n\n</c> block before the answer (desktop.go prints reasoning_content that way) is
+    /// split off into <see cref="TakeReasoning"/>: it is not the answer, as upstream's own record of the reply says.
     /// </summary>
     public sealed class CliAnswerDecoder
     {
@@ -18,7 +20,14 @@ namespace Ultra.DockerModel.Providers
         private static readonly Regex Trailer = new(
             @"\n\nToken usage: (?<p>\d+) prompt \+ (?<c>\d+) completion = \d+ total\n?$", RegexOptions.CultureInvariant);
 
+        private const string ThinkingHeader = "Thinking:\n";
+        private const string ThinkingEnd = "\n\n--\n\n";
+
+        private enum Part { Start, Reasoning, Answer }
+
         private readonly CountingFallback _fallback = new();
+        private readonly StringBuilder _reasoning = new();
+        private Part _part = Part.Start;
         private readonly Decoder _decoder;
         private readonly char[] _chars = new char[8192];
         private readonly StringBuilder _pending = new();
@@ -47,13 +56,34 @@ namespace Ultra.DockerModel.Providers
             return TakeSafe();
         }
 
+        /// <summary>The reasoning released since the last call (empty when there is none, or none yet).</summary>
+        public string TakeReasoning()
+        {
+            string text = _reasoning.ToString();
+            _reasoning.Clear();
+            return text;
+        }
+
         /// <summary>At the end of output: flushes the decoder, removes the trailer and returns what is left of the answer.</summary>
         public string Complete()
         {
             int n = _decoder.GetChars(Array.Empty<byte>(), 0, 0, _chars, 0, flush: true);
             _pending.Append(_chars, 0, n);
-            string rest = _pending.ToString();
+            SplitReasoning();
+            string rest = EndOfOutput(_pending.ToString());
             _pending.Clear();
+            // Reasoning and no answer (cut by a token limit): what is left is reasoning.
+            if (_part == Part.Reasoning)
+            {
+                _reasoning.Append(rest);
+                return "";
+            }
+            return rest;
+        }
+
+        /// <summary>The last text without the CLI's closing newline, or without the usage trailer (whose counts are kept).</summary>
+        private string EndOfOutput(string rest)
+        {
             var m = Trailer.Match(rest);
             if (m.Success)
             {
@@ -69,12 +99,54 @@ namespace Ultra.DockerModel.Providers
 
         private string TakeSafe()
         {
-            if (_pending.Length == 0) return "";
+            SplitReasoning();
+            if (_pending.Length == 0 || _part != Part.Answer) return "";
             string text = _pending.ToString();
-            int hold = text.IndexOf('\n') < 0 ? -1 : MaybeTrailer.Match(text) is { Success: true } m ? m.Index : -1;
-            int release = hold < 0 ? text.Length : hold;
+            int release = Releasable(text);
             _pending.Remove(0, release);
             return text.Substring(0, release);
+        }
+
+        /// <summary>How much of the text cannot be the start of the closing newline or usage trailer.</summary>
+        private static int Releasable(string text) =>
+            text.IndexOf('\n') < 0 ? text.Length : MaybeTrailer.Match(text) is { Success: true } m ? m.Index : text.Length;
+
+        /// <summary>Moves a leading Thinking block from the pending text to the reasoning, as far as it is known.</summary>
+        private void SplitReasoning()
+        {
+            if (_part == Part.Start)
+            {
+                string head = _pending.ToString();
+                if (head.StartsWith(ThinkingHeader, StringComparison.Ordinal))
+                {
+                    _pending.Remove(0, ThinkingHeader.Length);
+                    _part = Part.Reasoning;
+                }
+                else if (!ThinkingHeader.StartsWith(head, StringComparison.Ordinal)) _part = Part.Answer;
+                else return; // "Thi": could still be the header
+            }
+            if (_part != Part.Reasoning) return;
+            string text = _pending.ToString();
+            int end = text.IndexOf(ThinkingEnd, StringComparison.Ordinal);
+            if (end >= 0)
+            {
+                _reasoning.Append(text, 0, end);
+                _pending.Remove(0, end + ThinkingEnd.Length);
+                _part = Part.Answer;
+                return;
+            }
+            // Hold what may still become the separator (or, with no answer at all, the closing newline and trailer).
+            int release = Math.Min(Releasable(text), text.Length - Overlap(text, ThinkingEnd));
+            _reasoning.Append(text, 0, release);
+            _pending.Remove(0, release);
+        }
+
+        /// <summary>The length of the longest end of <paramref name="text"/> that <paramref name="marker"/> starts with.</summary>
+        private static int Overlap(string text, string marker)
+        {
+            for (int n = Math.Min(marker.Length - 1, text.Length); n > 0; n--)
+                if (string.CompareOrdinal(text, text.Length - n, marker, 0, n) == 0) return n;
+            return 0;
         }
 
         /// <summary>Replaces each invalid UTF-8 sequence with U+FFFD and counts them (the HTTP transport uses it too).</summary>

@@ -80,6 +80,7 @@ namespace Ultra.DockerModel.Providers
                     throw error;
                 }
                 string tail = decoder.Complete();
+                WriteReasoning(decoder, writer);
                 if (tail.Length > 0) writer.TryWrite(new ChatResponseUpdate(ChatRole.Assistant, tail));
                 var final = new ChatResponseUpdate { Role = ChatRole.Assistant, FinishReason = ChatFinishReason.Stop, ModelId = _model };
                 if (decoder.PromptTokens != null)
@@ -114,6 +115,15 @@ namespace Ultra.DockerModel.Providers
                 throw error;
         }
 
+        /// <summary>Passes on the reasoning the decoder split off (the CLI's Thinking block), apart from the answer.</summary>
+        private static bool WriteReasoning(CliAnswerDecoder decoder, ChannelWriter<ChatResponseUpdate> writer)
+        {
+            string thought = decoder.TakeReasoning();
+            if (thought.Length == 0) return false;
+            writer.TryWrite(new ChatResponseUpdate(ChatRole.Assistant, new List<AIContent> { new TextReasoningContent(thought) }));
+            return true;
+        }
+
         private static DockerModelException Interrupted(DockerModelException cause) =>
             new(ErrorKind.StreamInterrupted, $"The answer stopped part-way: {cause.Message}", cause.RawError, cause) { Model = cause.Model, ExitCode = cause.ExitCode };
 
@@ -139,6 +149,7 @@ namespace Ultra.DockerModel.Providers
             void Emit(byte[] bytes, int offset, int count)
             {
                 string text = decoder.Push(bytes, offset, count);
+                answered |= WriteReasoning(decoder, writer);
                 if (text.Length == 0) return;
                 answered = true;
                 writer.TryWrite(new ChatResponseUpdate(ChatRole.Assistant, text));

@@ -28,13 +28,19 @@ namespace Ultra.DockerModel.Providers
         private readonly string? _apiKey;
         private readonly bool _isDockerModelRunner;
         private readonly string? _apiKeyVariable;
+        private readonly string _baseUrl;
+        private readonly string? _providerName;
 
         /// <param name="baseUrl">The OpenAI base URL, e.g. <c>http://localhost:12434/engines/v1</c>.</param>
         /// <param name="isDockerModelRunner">A 503 then means the runner is not running (a fallback trigger).</param>
         /// <param name="apiKeyVariable">The NAME of the environment variable the key came from, for error messages.</param>
-        public OpenAIChatClient(string baseUrl, string model, string? apiKey = null, bool isDockerModelRunner = false, string? apiKeyVariable = null)
+        /// <param name="providerName">The chain entry's name, for error messages.</param>
+        public OpenAIChatClient(string baseUrl, string model, string? apiKey = null, bool isDockerModelRunner = false, string? apiKeyVariable = null,
+            string? providerName = null)
         {
-            _chatCompletions = new Uri(baseUrl.TrimEnd('/') + "/chat/completions");
+            _baseUrl = baseUrl.TrimEnd('/');
+            _providerName = providerName;
+            _chatCompletions = new Uri(_baseUrl + "/chat/completions");
             _model = model;
             _apiKey = apiKey;
             _isDockerModelRunner = isDockerModelRunner;
@@ -66,7 +72,7 @@ namespace Ultra.DockerModel.Providers
             {
                 if (!response.IsSuccessStatusCode)
                     throw HttpErrors.FromResponse(response.StatusCode, MaskKey(await response.Content.ReadAsStringAsync().ConfigureAwait(false)),
-                        response.Headers.RetryAfter, _model, _isDockerModelRunner, _apiKeyVariable, Authority);
+                        response.Headers.RetryAfter, _model, _isDockerModelRunner, _apiKeyVariable, _baseUrl, _providerName);
 
                 using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
                 var invalid = new CliAnswerDecoder.CountingFallback();
@@ -289,11 +295,19 @@ namespace Ultra.DockerModel.Providers
             if (root.TryGetProperty("choices", out var choices) && choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() > 0)
             {
                 var choice = choices[0];
-                if (choice.TryGetProperty("delta", out var delta) && delta.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.String
-                    && c.GetString() is { Length: > 0 } text)
+                if (choice.TryGetProperty("delta", out var delta))
                 {
-                    update.Contents.Add(new TextContent(text));
-                    useful = true;
+                    // llama.cpp (and vLLM, DeepSeek) send a reasoning model's thinking as reasoning_content: not the answer.
+                    if (String(delta, "reasoning_content") is { } thought)
+                    {
+                        update.Contents.Add(new TextReasoningContent(thought));
+                        useful = true;
+                    }
+                    if (String(delta, "content") is { } text)
+                    {
+                        update.Contents.Add(new TextContent(text));
+                        useful = true;
+                    }
                 }
                 if (choice.TryGetProperty("finish_reason", out var f) && f.ValueKind == JsonValueKind.String)
                 {
@@ -314,11 +328,17 @@ namespace Ultra.DockerModel.Providers
             using var doc = JsonDocument.Parse(body);
             var root = doc.RootElement;
             var choice = root.GetProperty("choices")[0];
-            var update = new ChatResponseUpdate(ChatRole.Assistant, choice.GetProperty("message").GetProperty("content").GetString()) { ModelId = _model };
+            var message = choice.GetProperty("message");
+            var update = new ChatResponseUpdate(ChatRole.Assistant, message.GetProperty("content").GetString()) { ModelId = _model };
+            if (String(message, "reasoning_content") is { } thought) update.Contents.Insert(0, new TextReasoningContent(thought));
             if (choice.TryGetProperty("finish_reason", out var f) && f.ValueKind == JsonValueKind.String) update.FinishReason = new ChatFinishReason(f.GetString()!);
             if (Usage(root) is { } usage) update.Contents.Add(usage);
             return update;
         }
+
+        /// <summary>A non-empty string property, or null.</summary>
+        private static string? String(JsonElement element, string name) =>
+            element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text ? text : null;
 
         private static UsageContent? Usage(JsonElement root) =>
             root.TryGetProperty("usage", out var u) && u.ValueKind == JsonValueKind.Object

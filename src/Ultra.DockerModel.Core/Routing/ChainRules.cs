@@ -34,7 +34,10 @@ namespace Ultra.DockerModel.Routing
                 var saved = context.Saved.Providers.FirstOrDefault(p => p.Enabled && p.Kind == previous.Kind
                     && string.Equals(p.Name, previous.Name, StringComparison.OrdinalIgnoreCase));
                 context.RequestedModel = previous.Model;
-                context.Add((saved ?? previous).With(model: previous.Model));
+                // A conversation never goes over the CLI: an entry that answered over it (-Transport Cli on that call)
+                // continues over HTTP; only this call's own -Transport Cli still refuses, with its clear error.
+                var entry = saved ?? previous;
+                context.Add(entry.With(model: previous.Model, transport: entry.Transport == LlmTransport.Cli ? LlmTransport.Auto : null));
             }
         }
     }

@@ -44,6 +44,12 @@ namespace Ultra.DockerModel.Routing
         public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(30);
     }
 
+    /// <summary>An observer that also takes a reasoning model's thinking as it arrives (it is never part of the answer).</summary>
+    public interface IReasoningObserver
+    {
+        void OnReasoning(string text);
+    }
+
     /// <summary>Where the router reports as it goes; the cmdlet forwards these to the pipeline thread.</summary>
     public interface IRouteObserver
     {

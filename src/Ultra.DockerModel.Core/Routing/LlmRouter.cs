@@ -30,7 +30,22 @@ namespace Ultra.DockerModel.Routing
         public Task<LlmResponse> RunAsync(IReadOnlyList<LlmProvider> chain, LlmRequest request, IRouteObserver observer, CancellationToken cancellationToken) =>
             RunAsync(new ProviderChain(chain), request, observer, cancellationToken);
 
-        public async Task<LlmResponse> RunAsync(ProviderChain chain, LlmRequest request, IRouteObserver observer, CancellationToken cancellationToken)
+        public Task<LlmResponse> RunAsync(ProviderChain chain, LlmRequest request, IRouteObserver observer, CancellationToken cancellationToken) =>
+            RunAsync(chain, request, observer, p => new ProviderCall(p, request, observer, _factory),
+                (response, attempts, elapsed) => response.With(attempts, elapsed, request.Messages), cancellationToken);
+
+        /// <summary>
+        /// Embeddings of <paramref name="texts"/> (one batch, one request) down the same chain under the same rules;
+        /// the request gives the time limits, retries, cool-down and -AutoPull (its messages are not used).
+        /// </summary>
+        public Task<EmbeddingResult> EmbedAsync(ProviderChain chain, IReadOnlyList<string> texts, int? dimensions, LlmRequest request,
+            IRouteObserver observer, CancellationToken cancellationToken) =>
+            RunAsync(chain, request, observer, p => new EmbeddingCall(p, texts, dimensions, request, _factory),
+                (result, attempts, elapsed) => new EmbeddingResult(result.Embeddings, attempts.ToArray()), cancellationToken);
+
+        /// <summary>The chain policy for one kind of call: <paramref name="start"/> makes one try of one provider.</summary>
+        private async Task<T> RunAsync<T>(ProviderChain chain, LlmRequest request, IRouteObserver observer, Func<LlmProvider, IProviderTry<T>> start,
+            Func<T, IReadOnlyList<LlmAttempt>, TimeSpan, T> finish, CancellationToken cancellationToken)
         {
             var attempts = new List<LlmAttempt>();
             var failures = new List<DockerModelException>();
@@ -57,14 +72,14 @@ namespace Ultra.DockerModel.Routing
                 bool pulled = false;
                 for (int attempt = 0; ; attempt++)
                 {
-                    var call = new ProviderCall(provider, request, observer);
+                    var call = start(provider);
                     try
                     {
                         observer.OnVerbose($"Trying provider '{provider.Name}' ({provider.Kind}, model {provider.Model}).");
-                        var response = await call.RunAsync(_factory, whole.Token, cancellationToken).ConfigureAwait(false);
+                        var response = await call.RunAsync(whole.Token, cancellationToken).ConfigureAwait(false);
                         attempts.Add(call.Attempt(null));
                         _cooldown.Clear(provider);
-                        return response.With(attempts, total.Elapsed, request.Messages);
+                        return finish(response, attempts, total.Elapsed);
                     }
                     catch (DockerModelException e)
                     {

@@ -10,26 +10,40 @@ using Ultra.DockerModel.Providers;
 
 namespace Ultra.DockerModel.Routing
 {
+    /// <summary>One try of one provider, whatever it asks for (a chat answer, embeddings): what the router's loop needs of it.</summary>
+    internal interface IProviderTry<T>
+    {
+        Task<T> RunAsync(CancellationToken whole, CancellationToken user);
+        /// <summary>Some of the answer is out already: nothing may retry or fall back any more.</summary>
+        bool AnyPieceWritten { get; }
+        string Text { get; }
+        LlmAttempt Attempt(DockerModelException? error);
+    }
+
     /// <summary>One try of one provider: streams the pieces out, enforces the first-piece time-out, records what happened.</summary>
-    internal sealed class ProviderCall
+    internal sealed class ProviderCall : IProviderTry<LlmResponse>
     {
         private readonly LlmProvider _provider;
         private readonly LlmRequest _request;
         private readonly IRouteObserver _observer;
+        private readonly ChatClientFactory _factory;
         private readonly StringBuilder _text = new();
+        private readonly StringBuilder _reasoning = new();
         private readonly Stopwatch _clock = new();
 
-        public ProviderCall(LlmProvider provider, LlmRequest request, IRouteObserver observer)
+        public ProviderCall(LlmProvider provider, LlmRequest request, IRouteObserver observer, ChatClientFactory factory)
         {
             _provider = provider;
             _request = request;
             _observer = observer;
+            _factory = factory;
         }
 
-        public bool AnyPieceWritten => _text.Length > 0;
+        /// <summary>Text of the answer, or of the reasoning before it, has been passed on: the provider is answering.</summary>
+        public bool AnyPieceWritten => _text.Length > 0 || _reasoning.Length > 0;
         public string Text => _text.ToString();
 
-        public async Task<LlmResponse> RunAsync(ChatClientFactory factory, CancellationToken whole, CancellationToken user)
+        public async Task<LlmResponse> RunAsync(CancellationToken whole, CancellationToken user)
         {
             _clock.Start();
             var messages = ChatRequest.ToChat(_request.Messages);
@@ -43,17 +57,23 @@ namespace Ultra.DockerModel.Routing
             long? promptTokens = null, completionTokens = null;
             try
             {
-                using var client = await factory.CreateAsync(_provider, messages, options, firstToken.Token).ConfigureAwait(false);
+                using var client = await _factory.CreateAsync(_provider, messages, options, firstToken.Token).ConfigureAwait(false);
                 await foreach (var update in client.GetStreamingResponseAsync(messages, options, firstToken.Token).ConfigureAwait(false))
                 {
-                    string piece = update.Text;
+                    string piece = update.Text; // the answer only: reasoning is TextReasoningContent
+                    string thought = string.Concat(update.Contents.OfType<TextReasoningContent>().Select(r => r.Text));
+                    if ((piece.Length > 0 || thought.Length > 0) && ttft is null)
+                    {
+                        ttft = _clock.Elapsed;
+                        firstToken.CancelAfter(Timeout.InfiniteTimeSpan); // from here only the whole-call limit applies
+                    }
+                    if (thought.Length > 0)
+                    {
+                        _reasoning.Append(thought);
+                        (_observer as IReasoningObserver)?.OnReasoning(thought);
+                    }
                     if (piece.Length > 0)
                     {
-                        if (ttft is null)
-                        {
-                            ttft = _clock.Elapsed;
-                            firstToken.CancelAfter(Timeout.InfiniteTimeSpan); // from here only the whole-call limit applies
-                        }
                         _text.Append(piece);
                         _observer.OnPiece(piece);
                     }
@@ -75,16 +95,12 @@ namespace Ultra.DockerModel.Routing
             }
             catch (Exception e) when (e is not DockerModelException && e is not OperationCanceledException)
             {
-                // Whatever a client lets through still leaves the router typed: after a piece it is an interrupted answer;
-                // before, a broken connection or a garbled answer is the server's fault (worth a retry or another
-                // provider), and anything else is a fault to surface as it is.
-                bool serverSide = e is System.Net.Http.HttpRequestException || e is System.IO.IOException || e is System.Text.Json.JsonException;
-                var kind = AnyPieceWritten ? ErrorKind.StreamInterrupted : serverSide ? ErrorKind.ServerError : ErrorKind.Unknown;
-                throw new DockerModelException(kind, $"Provider '{_provider.Name}' failed ({e.GetType().Name}): {e.Message}", e.Message, e) { Model = _provider.Model };
+                throw Untyped(e, _provider, AnyPieceWritten);
             }
             return new LlmResponse
             {
                 Text = _request.KeepText ? _text.ToString() : "",
+                Reasoning = _request.KeepText && _reasoning.Length > 0 ? _reasoning.ToString() : null,
                 Model = _provider.Model,
                 Provider = _provider.Name,
                 ProviderEntry = _provider.With(),
@@ -93,6 +109,18 @@ namespace Ultra.DockerModel.Routing
                 PromptTokens = (int?)promptTokens,
                 CompletionTokens = (int?)completionTokens,
             };
+        }
+
+        /// <summary>
+        /// Whatever a client lets through still leaves the router typed: after a piece it is an interrupted answer;
+        /// before, a broken connection or a garbled answer is the server's fault (worth a retry or another provider),
+        /// and anything else is a fault to surface as it is.
+        /// </summary>
+        internal static DockerModelException Untyped(Exception e, LlmProvider provider, bool anyPieceWritten)
+        {
+            bool serverSide = e is System.Net.Http.HttpRequestException || e is System.IO.IOException || e is System.Text.Json.JsonException;
+            var kind = anyPieceWritten ? ErrorKind.StreamInterrupted : serverSide ? ErrorKind.ServerError : ErrorKind.Unknown;
+            return new DockerModelException(kind, $"Provider '{provider.Name}' failed ({e.GetType().Name}): {e.Message}", e.Message, e) { Model = provider.Model };
         }
 
         public LlmAttempt Attempt(DockerModelException? error) => new()

@@ -21,5 +21,11 @@ namespace Ultra.DockerModel.Settings
         public int EmbeddedIdleSec { get; set; } = 300;
         /// <summary>Where Install-LocalModel -Source Registry keeps models (ULTRA_DOCKERMODEL_MODELS_PATH overrides it); null: the platform's data folder.</summary>
         public string? ModelStorePath { get; set; }
+        /// <summary>Prompt templates by name (Set-LlmPromptTemplate, Invoke-LocalLlm -Template).</summary>
+        public List<Templates.PromptTemplate> Templates { get; set; } = new();
+        /// <summary>Use the response cache for calls that give the same answer twice (temperature 0 or a seed); -Cache always does.</summary>
+        public bool ResponseCache { get; set; }
+        /// <summary>The response cache's bound in MB; the least recently used answers go first.</summary>
+        public int ResponseCacheMaxMB { get; set; } = 256;
     }
 }

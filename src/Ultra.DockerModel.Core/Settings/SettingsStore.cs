@@ -10,7 +10,8 @@ namespace Ultra.DockerModel.Settings
     /// <summary>
     /// Reads and writes <c>settings.json</c> under the user's local application data folder (or ULTRA_DOCKERMODEL_HOME).
     /// Writes go to a temporary file that replaces the old one, under a lock file, so a crash or a second process
-    /// never leaves a half-written file; a broken file is reported with its path and never overwritten.
+    /// never leaves a half-written file; a broken file is reported with its path and never overwritten: replacing it
+    /// (<see cref="Replace"/>) first moves it aside to <c>settings.json.corrupt-&lt;timestamp&gt;</c>.
     /// </summary>
     public sealed class SettingsStore
     {
@@ -60,14 +61,55 @@ namespace Ultra.DockerModel.Settings
             {
                 var settings = JsonSerializer.Deserialize<ModuleSettings>(text, Json) ?? throw new JsonException("the file holds null");
                 foreach (var p in settings.Providers) p.Validate();
+                foreach (var t in settings.Templates) t.Validate();
                 return settings;
             }
             catch (Exception e) when (e is JsonException || e is DockerModelException || e is NotSupportedException)
             {
-                throw new DockerModelException(ErrorKind.SettingsInvalid,
-                    $"The settings file '{FilePath}' is not valid ({e.Message}). Fix it by hand, or delete it to start again; it was left as it is.", null, e);
+                throw new SettingsCorruptException(FilePath, e);
             }
         }
+
+        /// <summary>Why the file's content is not valid settings; null when it is (or there is no file). Unreadable files still throw.</summary>
+        public SettingsCorruptException? Corruption()
+        {
+            try
+            {
+                Load();
+                return null;
+            }
+            catch (SettingsCorruptException e)
+            {
+                return e;
+            }
+        }
+
+        /// <summary>Where <see cref="Replace"/> keeps a corrupt file: beside it, named after the time (UTC) it was set aside.</summary>
+        public string CorruptCopyPath(DateTime utc) => FilePath + ".corrupt-" + utc.ToString("yyyyMMdd'T'HHmmssfff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+        /// <summary>
+        /// Like <see cref="Update"/>, except that a file whose content is not valid settings is first moved to
+        /// <paramref name="corruptCopy"/> (kept, never deleted) and the change starts from the defaults. Says whether it
+        /// moved one.
+        /// </summary>
+        public (ModuleSettings Settings, bool MovedAside) Replace(Action<ModuleSettings> change, string corruptCopy) => Locked(() =>
+        {
+            ModuleSettings settings;
+            bool moved = false;
+            try
+            {
+                settings = Load();
+            }
+            catch (SettingsCorruptException)
+            {
+                File.Move(FilePath, corruptCopy);
+                moved = true;
+                settings = new ModuleSettings();
+            }
+            change(settings);
+            Write(settings);
+            return (settings, moved);
+        });
 
         /// <summary>Replaces the file atomically.</summary>
         public void Save(ModuleSettings settings) => Locked(() => Write(settings));
@@ -100,6 +142,7 @@ namespace Ultra.DockerModel.Settings
         private void Write(ModuleSettings settings)
         {
             foreach (var p in settings.Providers) p.Validate();
+            foreach (var t in settings.Templates) t.Validate();
             byte[] bytes = new UTF8Encoding(false).GetBytes(JsonSerializer.Serialize(settings, Json) + "\n");
             string temp = FilePath + "." + Guid.NewGuid().ToString("N") + ".tmp";
             try

@@ -8,7 +8,7 @@ namespace Ultra.DockerModel.Stores
     /// <summary>
     /// Every model store on disk: the module's own (writable) and Docker's (read only), listed as one, merged by model id.
     /// <para>
-    /// For running a model in-process: <c>ModelStores.Open(settings).FindGguf("ai/smollm2")</c> returns the model with
+    /// For running a model in-process: <c>ModelStores.Open().FindGguf("ai/smollm2")</c> returns the model with
     /// <see cref="LocalModel.GgufPath"/> (the GGUF file(s), in shard order; a single-file model's blob loads as it is)
     /// and its ContextSize/Architecture, or throws <see cref="ModelNotFoundException"/>. Names are matched as
     /// Get-LocalModel matches them (short names, tags, ids). Open the files read-only and share-friendly, and do not
@@ -27,7 +27,19 @@ namespace Ultra.DockerModel.Stores
         /// <summary>Docker's store on disk, when one was found; read only.</summary>
         public ModelStore? Docker { get; }
 
-        /// <summary>The stores at their configured places (<see cref="StoreLocations"/>).</summary>
+        /// <summary>
+        /// The stores at their configured places (<see cref="StoreLocations"/>), reading settings.json for the module
+        /// store's folder; a settings file that cannot be read leaves that folder at its default.
+        /// </summary>
+        public static ModelStores Open()
+        {
+            ModuleSettings? settings;
+            try { settings = new SettingsStore().Load(); }
+            catch (DockerModelException) { settings = null; }
+            return Open(settings);
+        }
+
+        /// <summary>The stores at their configured places, with these settings.</summary>
         public static ModelStores Open(ModuleSettings? settings)
         {
             string? docker = StoreLocations.DockerStore();

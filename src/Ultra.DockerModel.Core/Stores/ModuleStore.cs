@@ -105,29 +105,30 @@ namespace Ultra.DockerModel.Stores
         }
 
         /// <summary>
-        /// Removes one tag (<paramref name="tag"/> given, and the model keeps others) or the whole model: the index first,
+        /// Removes one tag (<paramref name="tag"/> given in any spelling <see cref="ModelReference.Normalize"/> maps to the
+        /// stored one, and the model keeps others) or the whole model: the index first,
         /// then its manifest and the blobs no other model uses, so an interruption leaves unreferenced files, never a
         /// model whose files are gone. Returns false when the store does not hold the model.
         /// </summary>
         public bool Remove(string id, string? tag, CancellationToken cancellationToken)
         {
-            List<string> orphans;
             using (StoreLock.Acquire(LockPath, cancellationToken))
             {
                 var index = ReadIndex();
                 var entry = index.FindById(id);
                 if (entry is null) return false;
-                if (tag != null && !entry.Tags.Contains(tag)) return false;
-                if (tag != null && entry.Tags.Count > 1)
+                string? stored = tag is null ? null : entry.Tags.FirstOrDefault(t => ModelReference.Normalize(t) == ModelReference.Normalize(tag));
+                if (tag != null && stored is null) return false;
+                if (stored != null && entry.Tags.Count > 1)
                 {
-                    entry.Tags.Remove(tag);
+                    entry.Tags.Remove(stored);
                     StoreFiles.WriteAtomic(IndexPath, index.ToJson());
                     return true;
                 }
                 index.Models.Remove(entry);
                 StoreFiles.WriteAtomic(IndexPath, index.ToJson());
                 var used = new HashSet<string>(index.Models.SelectMany(m => m.Files));
-                orphans = entry.Files.Where(f => !used.Contains(f) && OciDigest.IsSha256(f)).ToList();
+                var orphans = entry.Files.Where(f => !used.Contains(f) && OciDigest.IsSha256(f)).ToList();
                 TryDelete(ManifestPath(id));
                 foreach (string blob in orphans) TryDelete(BlobPath(blob));
             }

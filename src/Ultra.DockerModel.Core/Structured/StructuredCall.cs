@@ -28,8 +28,8 @@ namespace Ultra.DockerModel.Structured
     public static class StructuredCall
     {
         /// <param name="route">Runs one request down a chain (the router): the same rules as any other call.</param>
-        public static async Task<StructuredAnswer> RunAsync(IReadOnlyList<LlmProvider> chain, LlmRequest request, int retries,
-            Func<IReadOnlyList<LlmProvider>, LlmRequest, Task<LlmResponse>> route, Action<string>? verbose = null)
+        public static async Task<StructuredAnswer> RunAsync(ProviderChain chain, LlmRequest request, int retries,
+            Func<ProviderChain, LlmRequest, Task<LlmResponse>> route, Action<string>? verbose = null)
         {
             var schema = request.Schema ?? throw new ArgumentException("The request has no schema.", nameof(request));
             var attempts = new List<LlmAttempt>();
@@ -42,8 +42,8 @@ namespace Ultra.DockerModel.Structured
                 if (tries > retries)
                     throw new StructuredOutputException(response.Model, response.Provider, tries, problem!, response.Text);
                 verbose?.Invoke($"The answer of '{response.Provider}' does not do: {problem}. Asking again ({tries} of {retries} retries).");
-                var answered = chain.FirstOrDefault(p => p.Name == response.Provider);
-                if (answered != null) chain = new[] { answered };
+                var answered = chain.Providers.FirstOrDefault(p => p.Name == response.Provider);
+                if (answered != null) chain = new ProviderChain(new[] { answered }, chain.RequestedModel);
                 request = request with
                 {
                     Messages = new List<LlmMessage>(request.Messages)

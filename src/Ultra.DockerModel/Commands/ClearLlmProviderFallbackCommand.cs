@@ -4,7 +4,7 @@ using Ultra.DockerModel.Settings;
 namespace Ultra.DockerModel.Commands
 {
     /// <summary>Empties the saved fallback chain (the other settings stay).</summary>
-    [Cmdlet(VerbsCommon.Clear, "LlmProviderFallback", SupportsShouldProcess = true)]
+    [Cmdlet(VerbsCommon.Clear, "LlmProviderFallback", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(void))]
     public sealed class ClearLlmProviderFallbackCommand : DockerModelCmdlet
     {
@@ -13,8 +13,7 @@ namespace Ultra.DockerModel.Commands
             var store = new SettingsStore();
             try
             {
-                if (!ShouldProcess(store.FilePath, "Clear the LLM provider fallback chain")) return;
-                store.Update(settings => settings.Providers.Clear());
+                SaveSettings(store, "Clear the LLM provider fallback chain", settings => settings.Providers.Clear());
             }
             catch (DockerModelException e)
             {

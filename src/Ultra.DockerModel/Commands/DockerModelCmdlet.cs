@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using Ultra.DockerModel.Settings;
+using Ultra.DockerModel.Stores;
 
 namespace Ultra.DockerModel.Commands
 {
@@ -50,22 +52,46 @@ namespace Ultra.DockerModel.Commands
         internal T Run<T>(Func<CancellationToken, Task<T>> work) => Run((_, token) => work(token));
 
         /// <summary>
-        /// Runs <paramref name="onMatch"/> for each installed model the names select (wildcards, short names, tags, ids).
-        /// An invalid name or a plain name that selects nothing is an error for that name only; a runner that cannot
-        /// list its models ends the command. <paramref name="installed"/> caches the listing across pipeline input.
+        /// Every local model in <paramref name="where"/>: Docker Model Runner's and the stores on disk, merged by id.
+        /// A store that cannot be read is an error for that store; a runner that is not there is only mentioned
+        /// (verbose), unless nothing at all is found, which ends the command with the runner's error.
         /// </summary>
-        internal void ForEachNamedModel(IEnumerable<string> names, ref IReadOnlyList<LocalModel>? installed, Action<string, LocalModel> onMatch)
+        internal IReadOnlyList<LocalModel> ListModels(ModelStoreKind where = AllStores)
         {
-            string[] valid = ModelSelection.ValidNames(names, (name, e) => WriteError(ToErrorRecord(e, name)));
-            if (valid.Length == 0) return; // every name was refused: no need to ask docker
+            ModelListing? listing = null;
             try
             {
-                installed ??= Run(token => Docker.ListAsync(token));
+                listing = Run(token => ModuleState.Catalog().ListAsync(where, token));
             }
             catch (DockerModelException e)
             {
                 ThrowTerminatingError(ToErrorRecord(e, null));
             }
+            foreach (var e in listing!.StoreErrors) WriteError(ToErrorRecord(e, null));
+            if (listing.RunnerError is DockerModelException runner)
+            {
+                if (listing.Models.Count == 0 && listing.StoreErrors.Count == 0)
+                    ThrowTerminatingError(ToErrorRecord(new DockerModelException(runner.Kind,
+                        runner.Message + " No model store on disk holds a model either; 'Install-LocalModel <name> -Source Registry' pulls one without Docker.",
+                        runner.RawError, runner), null));
+                WriteVerbose("Docker Model Runner's models are not listed: " + runner.Message);
+            }
+            return listing.Models;
+        }
+
+        internal const ModelStoreKind AllStores = ModelStoreKind.DockerModelRunner | ModelStoreKind.DockerStore | ModelStoreKind.ModuleStore;
+
+        /// <summary>
+        /// Runs <paramref name="onMatch"/> for each installed model the names select (wildcards, short names, tags, ids).
+        /// An invalid name or a plain name that selects nothing is an error for that name only; when no store can be
+        /// listed the command ends. <paramref name="installed"/> caches the listing across pipeline input.
+        /// </summary>
+        internal void ForEachNamedModel(IEnumerable<string> names, ref IReadOnlyList<LocalModel>? installed, Action<string, LocalModel> onMatch,
+            ModelStoreKind where = AllStores)
+        {
+            string[] valid = ModelSelection.ValidNames(names, (name, e) => WriteError(ToErrorRecord(e, name)));
+            if (valid.Length == 0) return; // every name was refused: no need to ask docker
+            installed ??= ListModels(where);
             foreach (string name in valid)
             {
                 var matches = ModelSelection.Select(installed!, name);
@@ -73,6 +99,22 @@ namespace Ultra.DockerModel.Commands
                     WriteError(ToErrorRecord(new ModelNotFoundException(name), name));
                 foreach (var model in matches) onMatch(name, model);
             }
+        }
+
+        /// <summary>
+        /// Changes the saved settings once ShouldProcess agrees; null when it does not. A file whose content is not valid
+        /// settings is replaced rather than refused (setting or clearing the chain is how a user repairs it), after it is
+        /// moved aside under a name that the question and a warning both give, so nothing is lost.
+        /// </summary>
+        internal ModuleSettings? SaveSettings(SettingsStore store, string what, Action<ModuleSettings> change)
+        {
+            var corrupt = store.Corruption();
+            if (corrupt is null) return ShouldProcess(store.FilePath, what) ? store.Update(change) : null;
+            string copy = store.CorruptCopyPath(DateTime.UtcNow);
+            if (!ShouldProcess(store.FilePath, $"{what}, after moving the corrupt file aside to {copy}")) return null;
+            var (saved, moved) = store.Replace(change, copy);
+            if (moved) WriteWarning($"The settings file was not valid ({corrupt.InnerException?.Message}); it was moved aside to {copy} and replaced.");
+            return saved;
         }
 
         /// <summary>An ErrorRecord whose id and category come from the Core exception's kind.</summary>
@@ -84,16 +126,17 @@ namespace Ultra.DockerModel.Commands
         {
             ErrorKind.DockerNotInstalled or ErrorKind.PluginMissing => ErrorCategory.NotInstalled,
             ErrorKind.RunnerNotRunning or ErrorKind.EndpointRequired or ErrorKind.AllProvidersFailed => ErrorCategory.ResourceUnavailable,
-            ErrorKind.RunnerUnreachable or ErrorKind.PullFailed => ErrorCategory.ConnectionError,
-            ErrorKind.ModelNotFound => ErrorCategory.ObjectNotFound,
+            ErrorKind.RunnerUnreachable or ErrorKind.PullFailed or ErrorKind.RegistryUnreachable => ErrorCategory.ConnectionError,
+            ErrorKind.ModelNotFound or ErrorKind.TemplateNotFound => ErrorCategory.ObjectNotFound,
             ErrorKind.OutOfMemory or ErrorKind.ContextTooLong => ErrorCategory.LimitsExceeded,
             ErrorKind.InvalidModelName or ErrorKind.InvalidInvocation => ErrorCategory.InvalidArgument,
             ErrorKind.Timeout => ErrorCategory.OperationTimeout,
             ErrorKind.AuthenticationFailed => ErrorCategory.AuthenticationError,
             ErrorKind.RateLimited => ErrorCategory.QuotaExceeded,
-            ErrorKind.ServerError => ErrorCategory.InvalidResult,
+            ErrorKind.ServerError or ErrorKind.SchemaMismatch => ErrorCategory.InvalidResult,
             ErrorKind.StreamInterrupted => ErrorCategory.ReadError,
-            ErrorKind.SettingsInvalid or ErrorKind.ModelLoadFailed => ErrorCategory.InvalidData,
+            ErrorKind.SettingsInvalid or ErrorKind.ModelLoadFailed or ErrorKind.StoreInvalid or ErrorKind.DigestMismatch or ErrorKind.NotAModel => ErrorCategory.InvalidData,
+            ErrorKind.DiskFull => ErrorCategory.WriteError,
             ErrorKind.EngineUnavailable => ErrorCategory.NotInstalled,
             ErrorKind.ModelInUse => ErrorCategory.ResourceBusy,
             _ => ErrorCategory.NotSpecified,

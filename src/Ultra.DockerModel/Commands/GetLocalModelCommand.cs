@@ -1,9 +1,14 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 
 namespace Ultra.DockerModel.Commands
 {
-    /// <summary>Lists the models in the local Docker Model Runner store, or (-Loaded) the models held in memory now.</summary>
+    /// <summary>
+    /// Lists the local models: Docker Model Runner's, Docker's store on disk and the module's store, merged by model
+    /// id, each saying where it lives (Store) and where its GGUF file is (GgufPath); or (-Loaded) the models the
+    /// runner holds in memory now.
+    /// </summary>
     [Cmdlet(VerbsCommon.Get, "LocalModel", DefaultParameterSetName = InstalledSet)]
     [OutputType(typeof(LocalModel), ParameterSetName = new[] { InstalledSet })]
     [OutputType(typeof(LoadedModel), ParameterSetName = new[] { LoadedSet })]
@@ -21,9 +26,16 @@ namespace Ultra.DockerModel.Commands
         [ArgumentCompleter(typeof(LocalModelNameCompleter))]
         public string[]? Name { get; set; }
 
+        /// <summary>Only the models in these stores (a model in several is listed when it is in any of them).</summary>
+        [Parameter(ParameterSetName = InstalledSet)]
+        [ValidateSet(nameof(ModelStoreKind.DockerModelRunner), nameof(ModelStoreKind.DockerStore), nameof(ModelStoreKind.ModuleStore))]
+        public ModelStoreKind[]? Store { get; set; }
+
         /// <summary>Lists the models held in memory now (<c>docker model ps</c>) instead of the installed ones.</summary>
         [Parameter(Mandatory = true, ParameterSetName = LoadedSet)]
         public SwitchParameter Loaded { get; set; }
+
+        private ModelStoreKind Where => Store is null ? AllStores : Store.Aggregate(ModelStoreKind.None, (all, s) => all | s);
 
         protected override void ProcessRecord()
         {
@@ -34,18 +46,11 @@ namespace Ultra.DockerModel.Commands
             }
             if (Name != null)
             {
-                ForEachNamedModel(Name, ref _models, (_, model) => Write(model.Id, model));
+                ForEachNamedModel(Name, ref _models, (_, model) => Write(model.Id, model), Where);
                 return;
             }
-            try
-            {
-                _models ??= Run(token => Docker.ListAsync(token));
-            }
-            catch (DockerModelException e)
-            {
-                ThrowTerminatingError(ToErrorRecord(e, null));
-            }
-            foreach (var model in _models!) Write(model.Id, model);
+            _models ??= ListModels(Where);
+            foreach (var model in _models) Write(model.Id, model);
         }
 
         private void WriteLoaded()

@@ -1,29 +1,38 @@
 using System;
+using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using Ultra.DockerModel.Caching;
 using Ultra.DockerModel.Engine;
 using Ultra.DockerModel.Routing;
 using Ultra.DockerModel.Registry;
 using Ultra.DockerModel.Settings;
 using Ultra.DockerModel.Stores;
+using Ultra.DockerModel.Structured;
+using Ultra.DockerModel.Templates;
 
 namespace Ultra.DockerModel.Commands
 {
     /// <summary>Asks a local model (or the fallback chain) and streams the answer.</summary>
     [Cmdlet(VerbsLifecycle.Invoke, "LocalLlm", DefaultParameterSetName = PromptSet)]
-    [OutputType(typeof(LlmResponse), typeof(string))]
+    [OutputType(typeof(LlmResponse), typeof(string), typeof(PSObject))]
     public sealed class InvokeLocalLlmCommand : DockerModelCmdlet
     {
         // -Prompt is mandatory unless text (or a response) comes down the pipeline: then it is optional.
         private const string PromptSet = "Prompt";
         private const string PipedSet = "Piped";
+        // -Template: the template is the prompt, so neither -Prompt nor piped text is required.
+        private const string TemplateSet = "Template";
 
         private readonly List<string> _context = new();
         private LlmResponse? _conversation;
 
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = PromptSet)]
         [Parameter(Position = 0, ParameterSetName = PipedSet)]
+        [Parameter(Position = 0, ParameterSetName = TemplateSet)]
         [AllowEmptyString]
         public string Prompt { get; set; } = "";
 
@@ -39,6 +48,7 @@ namespace Ultra.DockerModel.Commands
         /// <summary>Strings are context for the prompt (or the prompt itself); a previous LlmResponse continues its conversation.</summary>
         [Parameter(ValueFromPipeline = true, ParameterSetName = PromptSet)]
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = PipedSet)]
+        [Parameter(ValueFromPipeline = true, ParameterSetName = TemplateSet)]
         [AllowNull]
         [AllowEmptyString]
         public object? InputObject { get; set; }
@@ -99,6 +109,35 @@ namespace Ultra.DockerModel.Commands
         [Parameter]
         public SwitchParameter AutoPull { get; set; }
 
+        /// <summary>A hashtable, a JSON Schema string, or a class: the answer must be JSON of that shape.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public object? Schema { get; set; }
+
+        /// <summary>The answer must be a JSON object (any).</summary>
+        [Parameter]
+        public SwitchParameter AsJson { get; set; }
+
+        /// <summary>With -Schema or -AsJson: write the LlmResponse (its Value is the parsed object) instead of the object.</summary>
+        [Parameter]
+        public SwitchParameter AsResponse { get; set; }
+
+        [Parameter]
+        [ValidateRange(0, 10)]
+        public int SchemaRetryCount { get; set; } = 1;
+
+        [Parameter]
+        public SwitchParameter Cache { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = TemplateSet)]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(TemplateNameCompleter))]
+        public string? Template { get; set; }
+
+        [Parameter(ParameterSetName = TemplateSet)]
+        [ValidateNotNull]
+        public Hashtable? TemplateParameter { get; set; }
+
         /// <summary>CPU threads for an Embedded provider (default: the EmbeddedThreads setting, else half the cores).</summary>
         [Parameter]
         [ValidateRange(1, 1024)]
@@ -127,17 +166,21 @@ namespace Ultra.DockerModel.Commands
             var (settings, saved) = SavedSettings.Load();
             ProviderChain chain;
             IReadOnlyList<LlmMessage> messages;
+            PromptTemplate? template = null;
+            OutputSchema? schema;
             try
             {
+                if (Template != null) template = TemplateLookup.Find(SettingsOrThrow(saved, settings), Template);
+                schema = Shape(template);
                 chain = Policy(settings).Resolve(saved, new ChainChoice
                 {
-                    Model = Model,
+                    Model = Model ?? template?.Model,
                     Provider = Provider,
                     Transport = MyInvocation.BoundParameters.ContainsKey(nameof(Transport)) ? Transport : null,
                     NoFallback = NoFallback,
                     Conversation = _conversation?.ProviderEntry,
                 });
-                messages = Messages();
+                messages = Messages(template);
             }
             catch (DockerModelException e)
             {
@@ -149,8 +192,9 @@ namespace Ultra.DockerModel.Commands
             var request = new LlmRequest
             {
                 Messages = messages,
-                Temperature = (float?)Temperature,
-                MaxTokens = MaxTokens,
+                Temperature = (float?)Temperature ?? template?.Temperature,
+                MaxTokens = MaxTokens ?? template?.MaxTokens,
+                Schema = schema,
                 TopP = (float?)TopP,
                 TopK = TopK,
                 Seed = Seed,
@@ -163,18 +207,37 @@ namespace Ultra.DockerModel.Commands
                 KeepText = !Stream, // -Stream writes the pieces and no response object: do not copy the whole answer again
                 Cooldown = TimeSpan.FromSeconds(settings.CooldownSec),
             };
-            bool live = LiveDisplay.Applies(Stream, Host.Name, Console.IsOutputRedirected, Environment.UserInteractive,
+            // A structured answer is an object, not text to watch: it is not shown as it comes.
+            bool live = schema is null && LiveDisplay.Applies(Stream, Host.Name, Console.IsOutputRedirected, Environment.UserInteractive,
                 MyInvocation.PipelinePosition, MyInvocation.PipelineLength);
+            var cache = CachedRoute.Applies(Cache, settings.ResponseCache, request.Temperature, seeded: request.Seed != null)
+                ? new CachedRoute(ResponseCache.FromSettings(settings), ModelDigests.Of(settings)) : null;
             var cooldown = ModuleState.Cooldown; // this runspace's, read on its thread
             Observer? observer = null;
             try
             {
-                var response = Run((queue, token) => new LlmRouter(Factory(settings, queue), cooldown)
-                    .RunAsync(chain, request, observer = new Observer(this, queue, live), token));
+                StructuredAnswer? structured = null;
+                var response = Run(async (queue, token) =>
+                {
+                    observer = new Observer(this, queue, live);
+                    var router = new LlmRouter(Factory(settings, queue), cooldown);
+                    Task<LlmResponse> Route(ProviderChain c, LlmRequest r, IRouteObserver o) => router.RunAsync(c, r, o, token);
+                    Task<LlmResponse> Ask(ProviderChain c, LlmRequest r) => cache is null ? Route(c, r, observer)
+                        : cache.RunAsync(c, r, observer, Route, a => schema is null || JsonAnswer.Check(schema, a.Text, out _) != null);
+                    if (schema is null) return await Ask(chain, request).ConfigureAwait(false);
+                    structured = await StructuredCall.RunAsync(chain, request, SchemaRetryCount, Ask, observer.OnVerbose).ConfigureAwait(false);
+                    return structured.Response;
+                });
                 observer?.CompletePull();
                 if (live) WriteInformation(new HostInformationMessage { Message = "", NoNewLine = false }, new[] { "PSHOST" });
                 if (FallbackNotice.For(response.Attempts) is string notice) WriteWarning(notice);
                 if (Stream) return;
+                if (structured != null)
+                {
+                    var value = SchemaArgument.ToObject(schema!, structured.Value);
+                    WriteObject(AsResponse ? response with { Value = value } : value);
+                    return;
+                }
                 if (!live)
                 {
                     WriteObject(response);
@@ -205,16 +268,41 @@ namespace Ultra.DockerModel.Commands
             PullToStore = (name, progress, token) => new ModelPuller(new ModuleStore(StoreLocations.ModuleStore(settings))).PullAsync(name, progress, token),
         };
 
-        private IReadOnlyList<LlmMessage> Messages()
+        /// <summary>The settings a template is read from: a file that could not be read is that error here.</summary>
+        private static ModuleSettings SettingsOrThrow(SavedChain saved, ModuleSettings settings) => saved.Error is { } e ? throw e : settings;
+
+        /// <summary>The shape the answer must have: -Schema, -AsJson or the template's schema; null for text.</summary>
+        private OutputSchema? Shape(PromptTemplate? template)
+        {
+            if (Schema != null && AsJson)
+                throw new DockerModelException(ErrorKind.InvalidInvocation, "Give -Schema or -AsJson, not both: -AsJson is any JSON object, -Schema a given shape.");
+            var schema = Schema != null ? SchemaArgument.From(Schema) : AsJson ? OutputSchema.AnyObject
+                : template?.Schema is string json ? OutputSchema.Parse(json) : null;
+            if (schema != null && Stream)
+                throw new DockerModelException(ErrorKind.InvalidInvocation, "-Stream writes the answer's text as it comes; a structured answer (-Schema, -AsJson) is one object, written once it is checked. Leave out -Stream.");
+            if (schema is null && AsResponse)
+                throw new DockerModelException(ErrorKind.InvalidInvocation, "-AsResponse goes with -Schema or -AsJson (without them the response is what Invoke-LocalLlm writes anyway).");
+            return schema;
+        }
+
+        private IReadOnlyList<LlmMessage> Messages(PromptTemplate? template)
         {
             var messages = new List<LlmMessage>();
             var history = _conversation?.History ?? (IReadOnlyList<LlmMessage>)Array.Empty<LlmMessage>();
-            if (SystemPrompt != null) messages.Add(new LlmMessage("system", SystemPrompt));
-            messages.AddRange(SystemPrompt != null ? history.Where(m => m.Role != "system") : history);
             // Piped text follows the instruction, as `cat file | docker model run MODEL "instruction"` does.
             string prompt = _context.Count == 0 ? Prompt
                 : Prompt.Length == 0 ? string.Join("\n", _context)
                 : Prompt + "\n\n" + string.Join("\n", _context);
+            string? system = SystemPrompt;
+            if (template != null)
+            {
+                // What the call gives is the template's {{input}}; a missing value is an error before any request.
+                var rendered = template.Render(TemplateValues(), prompt.Length > 0 ? prompt : null);
+                prompt = rendered.Prompt;
+                system ??= rendered.SystemPrompt;
+            }
+            if (system != null) messages.Add(new LlmMessage("system", system));
+            messages.AddRange(system != null ? history.Where(m => m.Role != "system") : history);
             // Nothing to ask is a mistake on every transport (over the CLI it would even start an interactive chat).
             if (string.IsNullOrWhiteSpace(prompt))
                 throw new DockerModelException(ErrorKind.InvalidInvocation, "The prompt is empty: give -Prompt text or pipe text in.");
@@ -222,45 +310,60 @@ namespace Ultra.DockerModel.Commands
             return messages;
         }
 
-        /// <summary>Forwards the router's reports to the pipeline thread.</summary>
-        private sealed class Observer : IRouteObserver
+        private Dictionary<string, string> TemplateValues()
+        {
+            var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            if (TemplateParameter != null)
+                foreach (DictionaryEntry kv in TemplateParameter)
+                    values[LanguagePrimitives.ConvertTo<string>(kv.Key)] = LanguagePrimitives.ConvertTo<string>(kv.Value) ?? "";
+            return values;
+        }
+
+        /// <summary>
+        /// Writes the pieces of the answer (-Stream) or shows them (at the console), and a reasoning model's thinking apart
+        /// from them; the rest as every cmdlet does.
+        /// </summary>
+        private sealed class Observer : CmdletRouteObserver, IReasoningObserver
         {
             private readonly InvokeLocalLlmCommand _cmdlet;
-            private readonly PipelineQueue _queue;
             private readonly bool _live;
 
-            public Observer(InvokeLocalLlmCommand cmdlet, PipelineQueue queue, bool live)
+            public Observer(InvokeLocalLlmCommand cmdlet, PipelineQueue queue, bool live) : base(cmdlet, queue)
             {
                 _cmdlet = cmdlet;
-                _queue = queue;
                 _live = live;
             }
 
-            // The activity of a pull progress bar still on screen; touched on the pipeline thread only.
-            private string? _pullActivity;
+            // Whether the console is showing a reasoning model's thinking (pipeline thread only).
+            private bool _thinking;
 
-            public void OnPiece(string text)
+            public override void OnPiece(string text)
             {
-                if (_cmdlet.Stream) _queue.Post(() => { CompletePull(); _cmdlet.WriteObject(text); });
-                else if (_live) _queue.Post(() => { CompletePull(); _cmdlet.WriteInformation(new HostInformationMessage { Message = text, NoNewLine = true }, new[] { "PSHOST" }); });
+                if (_cmdlet.Stream) Queue.Post(() => { CompletePull(); _cmdlet.WriteObject(text); });
+                else if (_live) Queue.Post(() =>
+                {
+                    CompletePull();
+                    ToHost(_thinking ? "\n\n--\n\n" + text : text);
+                    _thinking = false;
+                });
             }
 
-            // After a pull the router's next report is that it tries the provider again: the download is over by then.
-            public void OnVerbose(string message) => _queue.Post(() => { CompletePull(); _cmdlet.WriteVerbose(message); });
-
-            public void OnPullProgress(PullProgress p) => _queue.Post(() =>
+            // The thinking is never output: at the console it shows as the docker CLI shows it (Thinking:, then a --
+            // line before the answer); elsewhere it goes to the information stream, tagged Reasoning (-Stream has no
+            // response to carry it; -InformationVariable or 6>&1 collect it).
+            public void OnReasoning(string text) => Queue.Post(() =>
             {
-                _pullActivity = $"Installing {p.Model}";
-                _cmdlet.WriteProgress(PullProgressRecord.Create(1, _pullActivity, p));
+                CompletePull();
+                if (_live)
+                {
+                    ToHost(_thinking ? text : "Thinking:\n" + text);
+                    _thinking = true;
+                }
+                else _cmdlet.WriteInformation(new InformationRecord(text, _cmdlet.MyInvocation.MyCommand.Name) { Tags = { "Reasoning" } });
             });
 
-            /// <summary>Closes the pull progress bar, if one is open (pipeline thread only).</summary>
-            public void CompletePull()
-            {
-                if (_pullActivity is null) return;
-                _cmdlet.WriteProgress(new ProgressRecord(1, _pullActivity, "Done") { RecordType = ProgressRecordType.Completed });
-                _pullActivity = null;
-            }
+            private void ToHost(string text) =>
+                _cmdlet.WriteInformation(new HostInformationMessage { Message = text, NoNewLine = true }, new[] { "PSHOST" });
         }
     }
 }

@@ -1,11 +1,14 @@
 using System.Collections.Generic;
 using System.Management.Automation;
+using System.Threading.Tasks;
+using Ultra.DockerModel.Stores;
 
 namespace Ultra.DockerModel.Commands
 {
     /// <summary>
-    /// Removes models from the local store: the whole model (every tag) for a piped object, a wildcard, a repository
-    /// name or an id; only the named tag for a name with an explicit tag while the model has other tags.
+    /// Removes models from the module's store and through Docker Model Runner (never from Docker's store on disk behind
+    /// Docker's back): the whole model (every tag) for a piped object, a wildcard, a repository name or an id; only the
+    /// named tag for a name with an explicit tag while the model has other tags.
     /// </summary>
     [Cmdlet(VerbsCommon.Remove, "LocalModel", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = InputObjectSet)]
     [OutputType(typeof(void))]
@@ -50,13 +53,35 @@ namespace Ultra.DockerModel.Commands
 
         private void Remove(ModelRemoval removal)
         {
+            var model = removal.Model;
+            bool inModule = model.Store.HasFlag(ModelStoreKind.ModuleStore);
+            bool inRunner = model.Store.HasFlag(ModelStoreKind.DockerModelRunner);
+            if (!inModule && !inRunner)
+            {
+                WriteError(ToErrorRecord(new DockerModelException(ErrorKind.RunnerNotRunning,
+                    $"Model '{model.Name}' is in Docker's model store on disk, which this module never changes behind Docker's back: " +
+                    $"start Docker Model Runner and run Remove-LocalModel again, or use 'docker model rm {model.Name}'."), model));
+                return;
+            }
+            // Through the runner is what a removal always meant; a model in the module's store says so.
+            string where = !inModule ? "" : inRunner ? ", from the module's store and Docker Model Runner" : ", from the module's store";
             // -Force skips the confirmation prompt, but -WhatIf and an explicit -Confirm are still honoured.
             bool asked = MyInvocation.BoundParameters.ContainsKey("WhatIf") || MyInvocation.BoundParameters.ContainsKey("Confirm");
-            if ((asked || !Force) && !ShouldProcess(removal.Target, removal.Action)) return;
+            if ((asked || !Force) && !ShouldProcess(removal.Target + where, removal.Action)) return;
             try
             {
-                foreach (string line in Run(token => Docker.RemoveAsync(removal, token))) WriteVerbose(line);
-                _storeChanged = true;
+                if (inModule)
+                {
+                    var store = ModelStores.Open().Module;
+                    if (Run(token => Task.FromResult(store.Remove(model.Id, removal.Tag, token))))
+                        WriteVerbose($"{removal.Action}: {removal.Tag ?? model.Name} in {store.Root}.");
+                    _storeChanged = true;
+                }
+                if (inRunner)
+                {
+                    foreach (string line in Run(token => Docker.RemoveAsync(removal, token))) WriteVerbose(line);
+                    _storeChanged = true;
+                }
             }
             catch (DockerModelException e) when (e.Kind is not (ErrorKind.RunnerNotRunning or ErrorKind.RunnerUnreachable or ErrorKind.DockerNotInstalled or ErrorKind.PluginMissing))
             {

@@ -8,12 +8,16 @@ using Ultra.DockerModel.Settings;
 namespace Ultra.DockerModel.Commands
 {
     /// <summary>Saves the ordered chain of providers Invoke-LocalLlm falls back along.</summary>
-    [Cmdlet(VerbsCommon.Set, "LlmProviderFallback", SupportsShouldProcess = true)]
+    [Cmdlet(VerbsCommon.Set, "LlmProviderFallback", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(LlmProvider))]
     public sealed class SetLlmProviderFallbackCommand : DockerModelCmdlet
     {
+        // Every provider given, from the command line or piped in one by one, in order.
+        private readonly List<object> _given = new();
+        private bool _providerGiven;
+
         /// <summary>Hashtables or LlmProvider objects (New-LlmProvider), in the order to try them; omit to change only the options.</summary>
-        [Parameter(Position = 0)]
+        [Parameter(Position = 0, ValueFromPipeline = true)]
         [AllowEmptyCollection]
         public object[]? Provider { get; set; }
 
@@ -51,6 +55,13 @@ namespace Ultra.DockerModel.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        protected override void ProcessRecord()
+        {
+            if (!MyInvocation.BoundParameters.ContainsKey(nameof(Provider))) return;
+            _providerGiven = true;
+            if (Provider != null) _given.AddRange(Provider);
+        }
+
         protected override void EndProcessing()
         {
             var store = new SettingsStore();
@@ -59,17 +70,21 @@ namespace Ultra.DockerModel.Commands
                 bool autoPullGiven = MyInvocation.BoundParameters.ContainsKey(nameof(AutoPull));
                 bool fallbackGiven = MyInvocation.BoundParameters.ContainsKey(nameof(EmbeddedFallback));
                 bool engineGiven = EmbeddedContextSize != null || EmbeddedThreads != null || EmbeddedIdleSec != null;
-                if (Provider is null && CooldownSec is null && !autoPullGiven && !fallbackGiven && !engineGiven)
+                // `Get-LlmProviderFallback | Where-Object ... | Set-LlmProviderFallback` that keeps nothing, or -Provider @().
+                bool piped = MyInvocation.ExpectingInput;
+                if ((_providerGiven || piped) && _given.Count == 0)
+                    throw new DockerModelException(ErrorKind.InvalidInvocation,
+                        "No provider was given, and a fallback chain needs at least one. To remove them all, use Clear-LlmProviderFallback.");
+                if (!_providerGiven && CooldownSec is null && !autoPullGiven && !fallbackGiven && !engineGiven)
                     throw new DockerModelException(ErrorKind.InvalidInvocation,
                         "Give -Provider, -CooldownSec, -AutoPull or an -Embedded* setting: there is nothing to set.");
-                var chain = Provider is null ? null : Flatten(Provider).Select(ToProvider).ToList();
+                var chain = _providerGiven ? Flatten(_given).Select(ToProvider).ToList() : null;
                 var duplicate = chain?.GroupBy(p => p.Name, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
                 if (duplicate != null)
                     throw new DockerModelException(ErrorKind.SettingsInvalid, $"The provider name '{duplicate.Key}' is used twice; names must be unique.");
                 string what = chain is null ? "Change the LLM provider settings"
-                    : "Set the LLM provider fallback chain to " + (chain.Count == 0 ? "(empty)" : string.Join(" -> ", chain.Select(p => p.Name)));
-                if (!ShouldProcess(store.FilePath, what)) return;
-                var saved = store.Update(settings =>
+                    : "Set the LLM provider fallback chain to " + string.Join(" -> ", chain.Select(p => p.Name));
+                var saved = SaveSettings(store, what, settings =>
                 {
                     if (chain != null) settings.Providers = chain;
                     if (CooldownSec is int c) settings.CooldownSec = c;
@@ -79,7 +94,7 @@ namespace Ultra.DockerModel.Commands
                     if (EmbeddedThreads is int threads) settings.EmbeddedThreads = threads == 0 ? null : threads;
                     if (EmbeddedIdleSec is int idle) settings.EmbeddedIdleSec = idle;
                 });
-                if (PassThru) WriteObject(saved.Providers, enumerateCollection: true);
+                if (PassThru && saved != null) WriteObject(saved.Providers, enumerateCollection: true);
             }
             catch (DockerModelException e)
             {

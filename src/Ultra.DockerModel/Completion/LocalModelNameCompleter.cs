@@ -10,7 +10,7 @@ using Ultra.DockerModel.Commands;
 namespace Ultra.DockerModel.Completion
 {
     /// <summary>
-    /// Completes model names from the local store. The list is cached for a few seconds and fetched with a short
+    /// Completes model names from every local store (Docker Model Runner's, Docker's on disk, the module's). The list is cached for a few seconds and fetched with a short
     /// time-out, so Tab never hangs on a slow or stopped runner (it then offers the last good list, or nothing).
     /// </summary>
     public sealed class LocalModelNameCompleter : IArgumentCompleter
@@ -40,7 +40,7 @@ namespace Ultra.DockerModel.Completion
             try
             {
                 using var timeout = new CancellationTokenSource(FetchTimeout);
-                _cached = ModuleState.Docker.ListAsync(timeout.Token).GetAwaiter().GetResult();
+                _cached = ModuleState.Catalog().ListAsync(DockerModelCmdlet.AllStores, timeout.Token).GetAwaiter().GetResult().Models;
             }
             catch (Exception e) when (e is DockerModelException || e is OperationCanceledException)
             {

@@ -1,30 +1,15 @@
 using System.Collections;
 using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using Ultra.DockerModel.Settings;
 
 namespace Ultra.DockerModel.Completion
 {
-    /// <summary>Completes provider names from the saved fallback chain (a local file read: no time-out needed).</summary>
+    /// <summary>Completes provider names from the saved fallback chain.</summary>
     public sealed class ProviderNameCompleter : IArgumentCompleter
     {
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
-            CommandAst commandAst, IDictionary fakeBoundParameters)
-        {
-            IEnumerable<LlmProvider> providers;
-            try { providers = new SettingsStore().Load().Providers; }
-            catch (DockerModelException) { providers = Enumerable.Empty<LlmProvider>(); }
-            var pattern = new WildcardPattern((wordToComplete ?? "").Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
-            return providers.Where(p => pattern.IsMatch(p.Name))
-                .Select(p => new CompletionResult(Quote(p.Name), p.Name, CompletionResultType.ParameterValue, $"{p.Kind}, {p.Model}"));
-        }
-
-        // A name with a space or a character PowerShell reads specially must go in quotes, or the completed line breaks.
-        private static string Quote(string name) =>
-            name.Length > 0 && name.All(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' or '/' or ':') && name[0] != '-'
-                ? name
-                : "'" + name.Replace("'", "''") + "'";
+            CommandAst commandAst, IDictionary fakeBoundParameters) =>
+            CompletionText.FromSettings(s => s.Providers, p => p.Name, p => $"{p.Kind}, {p.Model}", wordToComplete);
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
 using Ultra.DockerModel.Routing;
+using Ultra.DockerModel.Stores;
 
 namespace Ultra.DockerModel.Commands
 {
@@ -15,6 +16,9 @@ namespace Ultra.DockerModel.Commands
         private static readonly ConditionalWeakTable<Runspace, ProviderCooldown> Cooldowns = new();
 
         internal static DockerModelClient Docker => LazyClient.Value;
+
+        /// <summary>Every local model (runner and stores on disk); made for each use, as the store folders follow the environment and settings.</summary>
+        internal static LocalModelCatalog Catalog() => new(Docker, ModelStores.Open());
 
         /// <summary>The cool-down of the runspace running on this thread; a new one (kept nowhere) outside any runspace.</summary>
         public static ProviderCooldown Cooldown =>

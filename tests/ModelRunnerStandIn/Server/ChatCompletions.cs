@@ -118,6 +118,7 @@ public sealed class ChatCompletions(ServerState state)
             return true;
         }
         if (state.TakeFault(Faults.Oom)) { await ex.SendTextAsync(500, Faults.OomBody); return true; }
+        if (state.TakeFault(Faults.BackendLoadTimeout)) { await ex.SendTextAsync(500, Faults.BackendLoadTimeoutBody); return true; }
         return false;
     }
 

@@ -66,8 +66,10 @@ public sealed class ModelsApi(ServerState state)
         catch (JsonParseException) { await ex.SendTextAsync(400, "invalid request body"); return; }
         if (string.IsNullOrWhiteSpace(from)) { await ex.SendTextAsync(400, "Invalid model reference"); return; }
 
+        if (state.TakeFault(Faults.PullInvalidReference)) { await ex.SendTextAsync(400, "Invalid model reference"); return; }
         var tag = ModelNames.Normalize(from);
         if (state.TakeFault(Faults.PullFails)) { await ex.SendTextAsync(500, Faults.PullFailsBody(tag)); return; }
+        if (state.TakeFault(Faults.PullRegistryUnreachable)) { await ex.SendTextAsync(500, Faults.PullRegistryUnreachableBody(tag)); return; }
         if (!Catalog.ByTag.TryGetValue(tag, out var art)) { await ex.SendTextAsync(404, "Model not found"); return; }
 
         bool json = (ex.Request.Header("Accept") ?? "").Contains("application/json", StringComparison.OrdinalIgnoreCase);

@@ -214,4 +214,69 @@ public class OpenAIChatClientTests(StandInFixture fixture)
             new OpenAIChatClient(server.BaseUrl, "m").GetStreamingResponseAsync(User("hi"))));
         Assert.Equal(ErrorKind.ServerError, e.Kind);
     }
+
+    // Issue 10 item 14: an error that stops the chain says whose it is and where; a 404 tells a missing model from a wrong URL.
+    private static async Task<DockerModelException> Answered(string status, string body, string model = "gpt-4o-mini", string contentType = "application/json")
+    {
+        using var server = new CannedHttpServer($"HTTP/1.1 {status}\nContent-Type: {contentType}\nConnection: close\n\n{body}");
+        var client = new OpenAIChatClient(server.BaseUrl, model, providerName: "backup");
+        var e = await Assert.ThrowsAnyAsync<DockerModelException>(() => CollectAsync(client.GetStreamingResponseAsync(User("hi"))));
+        Assert.Contains($"Provider 'backup' at {server.BaseUrl}", e.Message);
+        return e;
+    }
+
+    [Theory]
+    [InlineData("401 Unauthorized", """{"error":{"message":"Incorrect API key provided","type":"invalid_request_error","code":"invalid_api_key"}}""", ErrorKind.AuthenticationFailed)]
+    [InlineData("403 Forbidden", """{"error":{"message":"forbidden"}}""", ErrorKind.AuthenticationFailed)]
+    [InlineData("400 Bad Request", """{"error":{"message":"'messages' must contain at least one message","type":"invalid_request_error"}}""", ErrorKind.InvalidInvocation)]
+    public async Task An_error_that_stops_the_chain_names_the_provider_and_its_endpoint(string status, string body, ErrorKind kind)
+    {
+        var e = await Answered(status, body);
+        Assert.Equal(kind, e.Kind);
+        Assert.False(e.IsUnavailable);
+    }
+
+    [Theory]
+    [InlineData("""{"error":{"message":"The model `gpt-4o-mini` does not exist or you do not have access to it.","type":"invalid_request_error","code":"model_not_found"}}""")]
+    [InlineData("""{"error":{"message":"model \"gpt-4o-mini\" not found, try pulling it first","type":"api_error"}}""")]
+    public async Task A_404_about_the_model_is_ModelNotFound(string body)
+    {
+        var e = await Answered("404 Not Found", body);
+        Assert.Equal(ErrorKind.ModelNotFound, e.Kind);
+        Assert.Contains("does not serve model 'gpt-4o-mini'", e.Message);
+    }
+
+    [Theory]
+    [InlineData("404 page not found", "text/plain; charset=utf-8")]
+    [InlineData("""{"error":{"message":"Invalid URL (POST /v1/models/chat/completions)","type":"invalid_request_error"}}""", "application/json")]
+    public async Task A_404_for_the_path_says_the_Endpoint_is_wrong(string body, string contentType)
+    {
+        var e = await Answered("404 Not Found", body, contentType: contentType);
+        Assert.Equal(ErrorKind.InvalidInvocation, e.Kind);
+        Assert.Contains("the Endpoint is wrong", e.Message);
+        Assert.DoesNotContain("does not serve model", e.Message);
+    }
+
+    [Fact]
+    public async Task The_runner_at_a_wrong_address_says_so_and_an_uninstalled_model_stays_ModelNotFound()
+    {
+        _s.Reset();
+        var e = await Assert.ThrowsAnyAsync<DockerModelException>(() => CollectAsync(
+            new OpenAIChatClient(_s.Url + "/wrong/v1", "ai/smollm2", isDockerModelRunner: true).GetStreamingResponseAsync(User("hi"))));
+        Assert.Equal(ErrorKind.InvalidInvocation, e.Kind);
+        Assert.Contains("not Docker Model Runner's API", e.Message);
+        Assert.Contains("MODEL_RUNNER_HOST", e.Message);
+        await Assert.ThrowsAsync<ModelNotFoundException>(() => CollectAsync(Client("ai/gemma3").GetStreamingResponseAsync(User("hi"))));
+    }
+
+    // Issue 10 item 13 over HTTP.
+    [Fact]
+    public async Task A_backend_that_took_too_long_to_initialize_is_a_Timeout()
+    {
+        _s.Reset();
+        _s.Configure(new { fault = "backend-load-timeout" });
+        var e = await Assert.ThrowsAnyAsync<DockerModelException>(() => CollectAsync(Client().GetStreamingResponseAsync(User("hi"))));
+        Assert.Equal(ErrorKind.Timeout, e.Kind);
+        Assert.Contains("inference backend took too long to initialize", e.RawError);
+    }
 }

@@ -39,6 +39,16 @@ public class RegistryReferenceTests
         Assert.Equal((Digest, "1B", "docker.io/ai/smollm2:1B"), (both.ManifestReference, both.Tag, both.StoreTag));
     }
 
+    [Fact]
+    public void DEFAULT_REGISTRY_names_the_registry_of_a_reference_that_names_none_and_INSECURE_REGISTRY_allows_http()
+    {
+        var r = RegistryReference.Parse("smollm2", "registry.example:5000", insecure: false);
+        Assert.Equal("https://registry.example:5000/v2/ai/smollm2/", r.RepositoryUri.ToString());
+        Assert.Equal("registry.example:5000/ai/smollm2:latest", r.StoreTag);
+        Assert.Equal("ai/smollm2:latest", r.ToString());
+        Assert.Equal("http://ghcr.io/v2/org/x/", RegistryReference.Parse("ghcr.io/org/x", null, insecure: true).RepositoryUri.ToString());
+    }
+
     [Theory]
     [InlineData("ai/smollm2@sha256:1234")]
     [InlineData("ai/smollm2@md5:354bf30d0aa3af413d2aa5ae4f23c66d")]

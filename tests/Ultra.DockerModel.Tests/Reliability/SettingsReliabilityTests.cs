@@ -105,7 +105,7 @@ public sealed class SettingsReliabilityTests : IDisposable
         store.Save(Chain(1, 1));
         string whole = File.ReadAllText(store.FilePath);
         File.WriteAllText(store.FilePath, whole[..(whole.Length / 2)]);
-        var e = Assert.Throws<DockerModelException>(() => store.Load());
+        var e = Assert.Throws<SettingsCorruptException>(() => store.Load());
         Assert.Equal(ErrorKind.SettingsInvalid, e.Kind);
         Assert.Contains(store.FilePath, e.Message);
         Assert.Equal(whole[..(whole.Length / 2)], File.ReadAllText(store.FilePath));

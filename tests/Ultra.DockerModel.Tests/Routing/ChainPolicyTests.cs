@@ -124,6 +124,14 @@ public sealed class ChainPolicyTests
     }
 
     [Fact]
+    public void A_conversation_that_was_answered_over_the_CLI_continues_over_HTTP_unless_the_call_says_Cli()
+    {
+        var overCli = LlmProvider.LocalRunner("ai/smollm2", LlmTransport.Cli);
+        Assert.Equal(LlmTransport.Auto, Resolve(Saved(), new ChainChoice { Conversation = overCli }).Providers[0].Transport);
+        Assert.Equal(LlmTransport.Cli, Resolve(Saved(), new ChainChoice { Conversation = overCli, Transport = LlmTransport.Cli }).Providers[0].Transport);
+    }
+
+    [Fact]
     public void Model_or_Provider_given_with_a_conversation_win_over_it()
     {
         Assert.Equal("DockerModelRunner:ai/llama3.2", Names(Resolve(Saved(Local), new ChainChoice { Conversation = Backup, Model = "ai/llama3.2" }))[0]);

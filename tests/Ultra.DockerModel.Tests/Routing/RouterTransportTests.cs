@@ -246,4 +246,38 @@ public class RouterTransportTests(StandInFixture fixture)
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed.TotalSeconds:0.0} s");
         Assert.Empty(WaitForNoProcess(marker, TimeSpan.FromSeconds(5)));
     }
+
+    // Issue 10 item 15: a reasoning model's thinking goes to Reasoning, out of Text and out of the History sent back.
+    private sealed class ThinkingRecorder : IRouteObserver, IReasoningObserver
+    {
+        public readonly List<string> Pieces = [];
+        public readonly List<string> Thoughts = [];
+        public void OnPiece(string text) { lock (Pieces) Pieces.Add(text); }
+        public void OnReasoning(string text) { lock (Thoughts) Thoughts.Add(text); }
+        public void OnVerbose(string message) { }
+        public void OnPullProgress(PullProgress progress) { }
+    }
+
+    [Theory]
+    [InlineData(LlmTransport.Cli)]
+    [InlineData(LlmTransport.Http)]
+    public async Task A_reasoning_models_thinking_is_Reasoning_not_Text_nor_History(LlmTransport transport)
+    {
+        _s.Reset();
+        _s.Configure(new { reasoning = true });
+        var provider = new LlmProvider
+        {
+            Name = "DockerModelRunner", Kind = LlmProviderKind.DockerModelRunner, Model = "ai/smollm2", Transport = transport,
+            Endpoint = transport == LlmTransport.Http ? _s.Url + "/engines/v1" : null,
+        };
+        var observer = new ThinkingRecorder();
+        var r = await new LlmRouter(new ChatClientFactory(new DockerModelClient(Cli(_s)))).RunAsync([provider], Ask("hi"), observer, CancellationToken.None);
+        Assert.Equal(Answer("hi"), r.Text);
+        Assert.Equal("Let me think about «hi».", r.Reasoning);
+        Assert.Equal(Answer("hi"), string.Concat(observer.Pieces));
+        Assert.Equal(r.Reasoning, string.Concat(observer.Thoughts));
+        Assert.Equal(["user", "assistant"], r.History.Select(m => m.Role));
+        Assert.Equal(Answer("hi"), r.History[^1].Content);
+        Assert.NotNull(r.TimeToFirstToken);
+    }
 }

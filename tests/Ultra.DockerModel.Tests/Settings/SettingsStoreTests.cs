@@ -37,7 +37,7 @@ namespace Ultra.DockerModel.Tests.Settings
             Directory.CreateDirectory(_folder);
             var store = new SettingsStore(_folder);
             File.WriteAllText(store.FilePath, "{ \"providers\": [ {\"name\": ");
-            var e = Assert.Throws<DockerModelException>(() => store.Load());
+            var e = Assert.Throws<SettingsCorruptException>(() => store.Load());
             Assert.Equal(ErrorKind.SettingsInvalid, e.Kind);
             Assert.Contains(store.FilePath, e.Message);
             Assert.Equal("{ \"providers\": [ {\"name\": ", File.ReadAllText(store.FilePath));
@@ -55,6 +55,31 @@ namespace Ultra.DockerModel.Tests.Settings
             var e = Assert.Throws<DockerModelException>(() => store.Save(settings));
             Assert.Contains("Endpoint", e.Message);
             Assert.False(File.Exists(store.FilePath));
+        }
+
+        // Issue 10 item 18: replacing a corrupt file keeps it, beside the new one.
+        [Fact]
+        public void Replace_moves_a_corrupt_file_aside_byte_for_byte_then_writes_the_change()
+        {
+            Directory.CreateDirectory(_folder);
+            var store = new SettingsStore(_folder);
+            const string broken = "{ \"providers\": [ {\"name\": ";
+            File.WriteAllText(store.FilePath, broken);
+            Assert.IsType<SettingsCorruptException>(store.Corruption());
+            string copy = store.CorruptCopyPath(new DateTime(2026, 7, 1, 12, 30, 45, 123, DateTimeKind.Utc));
+            Assert.Equal(store.FilePath + ".corrupt-20260701T123045123Z", copy);
+
+            var (saved, moved) = store.Replace(s => s.CooldownSec = 7, copy);
+            Assert.True(moved);
+            Assert.Equal(7, saved.CooldownSec);
+            Assert.Equal(broken, File.ReadAllText(copy));
+            Assert.Equal(7, store.Load().CooldownSec);
+            Assert.Null(store.Corruption());
+            // A valid file is changed in place, and nothing is moved.
+            var (again, movedAgain) = store.Replace(s => s.AutoPull = true, copy + "-unused");
+            Assert.False(movedAgain);
+            Assert.Equal(7, again.CooldownSec);
+            Assert.False(File.Exists(copy + "-unused"));
         }
     }
 }

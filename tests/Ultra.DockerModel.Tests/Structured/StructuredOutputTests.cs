@@ -35,7 +35,7 @@ public sealed class StructuredOutputTests
     {
         var request = Chain.Prompt("Invoice 2024-17, total 99.50 EUR") with { Schema = schema };
         var router = new LlmRouter(Factory);
-        return StructuredCall.RunAsync(chain.Length == 0 ? new[] { Http } : chain, request, retries,
+        return StructuredCall.RunAsync(new ProviderChain(chain.Length == 0 ? new[] { Http } : chain), request, retries,
             (c, r) => router.RunAsync(c, r, _observer, default));
     }
 
