@@ -38,7 +38,7 @@ public class EngineCancellationTests(ModelFolder models, ITestOutputHelper outpu
         var wait = Stopwatch.StartNew();
         while (!(inPrefill ? Instance.GetLoadedModels().Any(m => m.Path == WidePath && m.ActiveCalls > 0) : Volatile.Read(ref pieces) > 0))
         {
-            Assert.True(wait.Elapsed < TimeSpan.FromSeconds(30) && !run.IsCompleted, "the call never got there");
+            Assert.True(wait.Elapsed < TimeSpan.FromSeconds(30) && !run.IsCompleted, $"the call never got there ({run.Status}: {run.Exception?.GetBaseException().Message})");
             await Task.Delay(2);
         }
         await Task.Delay(30);
