@@ -54,6 +54,7 @@ function Invoke-Build {
     $help = Join-Path $Root 'en-US'
     if (Test-Path (Join-Path $help '*')) { Copy-Item $help $ModuleOut -Recurse }
     Assert-OlderHostsCanLoad $ModuleOut
+    Build-EmbeddedEngine (Join-Path $ModuleOut 'embedded')
     Write-Host "Module built: $ModuleOut"
 }
 
@@ -95,6 +96,23 @@ function Assert-OlderHostsCanLoad([string] $Folder) {
     if ($tooNew) {
         throw "The module would not load on .NET 8 (PowerShell 7.4): $(@($tooNew | Sort-Object -Unique) -join '; '). Shipped System.* and Microsoft.Bcl.* assemblies must be $ceiling or lower: pin the package that brings them to a version that is."
     }
+}
+
+# The embedded engine (net10.0, PowerShell 7.6+) in <module>/embedded: the engine, LLamaSharp and their dependencies,
+# loaded into their own load context on first use. Left out: what the module root already has and shares with it
+# (Core, Microsoft.Extensions.AI.Abstractions, ...), and natives that never run (multimodal, musl, arm64 Linux/Windows).
+function Build-EmbeddedEngine([string] $Destination) {
+    $built = Join-Path $Work 'embedded'
+    if (Test-Path $built) { Remove-Item $built -Recurse -Force }
+    Invoke-Native dotnet @('build', (Join-Path $Root 'src/Ultra.DockerModel.Embedded'), '-c', $Configuration, '-o', $built, '--nologo', '-v', 'quiet')
+    $shared = 'Ultra.DockerModel.Core', 'Microsoft.Extensions.AI.Abstractions', 'Microsoft.Bcl.AsyncInterfaces', 'System.Text.Json', 'System.Text.Encodings.Web'
+    New-Item -ItemType Directory -Path $Destination | Out-Null
+    Get-ChildItem $built -Filter *.dll | Where-Object { $_.BaseName -notin $shared } | Copy-Item -Destination $Destination
+    foreach ($rid in 'linux-x64', 'win-x64', 'osx-arm64', 'osx-x64') {
+        $native = Join-Path $built "runtimes/$rid"
+        Copy-Item $native (Join-Path $Destination "runtimes/$rid") -Recurse
+    }
+    Get-ChildItem $Destination -Recurse -File -Filter '*mtmd*' | Remove-Item
 }
 
 function Invoke-Help {
@@ -168,6 +186,7 @@ function Invoke-Bench {
     Invoke-Build
     Invoke-Native dotnet @('build', (Join-Path $Root 'tests/ModelRunnerStandIn'), '-c', $Configuration, '--nologo', '-v', 'quiet')
     Invoke-Native dotnet @('build', (Join-Path $Root 'tests/RegistryKit'), '-c', $Configuration, '--nologo', '-v', 'quiet')
+    Invoke-Native dotnet @('build', (Join-Path $Root 'tests/benchmarks/EngineBaseline'), '-c', $Configuration, '--nologo', '-v', 'quiet')
     $quickArgs = if ($Quick) { @('-Rows', '2', '-Scale', '0') } else { @() }
     Invoke-Native $Pwsh (@('-NoLogo', '-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tests/benchmarks/Invoke-Benchmark.ps1'),
         '-ModulePath', (Join-Path $ModuleOut 'Ultra.DockerModel.psd1'), '-OutputPath', (Join-Path $Out 'bench')) + $quickArgs)

@@ -23,6 +23,33 @@ function Get-StandInDll {
     throw "ModelRunnerStandIn.dll not found. Run 'dotnet build tests/ModelRunnerStandIn -c Release' or set STANDIN_DLL."
 }
 
+function New-TestGguf {
+    <#
+    .SYNOPSIS
+    Writes a tiny random-weight GGUF model (the tests' GgufWriter: llama architecture, multi-byte vocabulary, ChatML
+    template) and returns its path. Options: -Embedding, -Layers, -Context, -Template chatml|none|unknown, -Architecture.
+    With -Store and -Tag the model is put into a store in Docker's layout (as after a pull) and the blob's path returned.
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [Parameter(Mandatory)] [string] $Path,
+        [int] $Embedding, [int] $Layers, [int] $FeedForward, [int] $Context, [int] $Seed,
+        [ValidateSet('chatml', 'none', 'unknown')] [string] $Template, [string] $Architecture,
+        [string] $Store, [string] $Tag
+    )
+    $arguments = @('gguf', $Path)
+    foreach ($name in 'Embedding', 'Layers', 'FeedForward', 'Context', 'Seed', 'Template', 'Architecture', 'Store', 'Tag') {
+        if ($PSBoundParameters.ContainsKey($name)) {
+            $option = if ($name -eq 'Architecture') { '--arch' } elseif ($name -eq 'FeedForward') { '--feed-forward' } else { '--' + $name.ToLowerInvariant() }
+            $arguments += $option, $PSBoundParameters[$name]
+        }
+    }
+    $written = & dotnet (Get-StandInDll) @arguments
+    if ($LASTEXITCODE -ne 0) { throw "Writing the test model '$Path' failed (exit code $LASTEXITCODE)." }
+    $written
+}
+
 function Start-StandIn {
     <#
     .SYNOPSIS
@@ -192,5 +219,5 @@ function Stop-StandIn {
     }
 }
 
-Export-ModuleMember -Function Get-StandInDll, Start-StandIn, Publish-StandInTag, Install-StandInPlugin, Enable-StandIn, Disable-StandIn,
+Export-ModuleMember -Function Get-StandInDll, New-TestGguf, Start-StandIn, Publish-StandInTag, Install-StandInPlugin, Enable-StandIn, Disable-StandIn,
     Set-StandInConfig, Get-StandInConfig, Reset-StandIn, Get-StandInRequests, Get-StandInStats, Stop-StandIn

@@ -6,8 +6,8 @@
     medians over repeated, interleaved runs. Prints the table and writes <OutputPath>/results.md and results.json.
     Run through the build: dotnet pwsh ./build.ps1 -Task Bench
 .PARAMETER Rows
-    Only these rows (1-13, 20), for working on one figure. Rows 9 and 10 pull from a real docker-registry (Debian's
-    package) on a loopback port, with no runner involved.
+    Only these rows (1-13, 20; 21-23 the embedded engine), for working on one figure. Rows 9 and 10 pull from a real
+    docker-registry (Debian's package) on a loopback port, with no runner involved.
 .PARAMETER Scale
     Multiplies the repetition counts (0.5 for a quick look, 2 for tighter medians).
 #>
@@ -16,7 +16,7 @@ param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $OutputPath,
     # A list like 3,8 (as one string too, as pwsh -File passes it).
-    [string[]] $Rows = @('1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13', '20'),
+    [string[]] $Rows = @('1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13', '20', '21', '22', '23'),
     [double] $Scale = 1.0,
     [string] $Model = 'ai/smollm2'
 )
@@ -463,6 +463,76 @@ try {
         Add-Row -Id 20 -Measure 'Response cache: hit (module) vs uncached (raw column)' -Module $m -Raw $r -Unit 'ms' `
             -Goal 'module < 5' -Note ("the cache alone (key, read, parse): median {0:N3} ms" -f (Get-Median $core)) `
             -Detail @{ HitMs = (Get-Summary $hit); UncachedMs = (Get-Summary $miss); CacheOnlyMs = (Get-Summary $core) }
+    }
+
+    # ---------------------------------------------------------------- 21-23. embedded engine
+    if ($Rows | Where-Object { $_ -ge 21 -and $_ -le 23 }) {
+        $gguf = New-TestGguf (Join-Path $home2 'bench.gguf')
+        Set-LlmProviderFallback -Provider @{ Name = 'embedded'; Kind = 'Embedded'; Model = $gguf } -Confirm:$false
+    }
+    if ($Rows | Where-Object { $_ -in 21, 22 }) {
+        $baselineDll = Join-Path $Root 'tests/benchmarks/EngineBaseline/bin/Release/net10.0/EngineBaseline.dll'
+        $prompt = 'Once upon a time'
+        $tokens = 200
+        # Same work on both sides: the same model, one thread, greedy sampling (temperature 0), so the same tokens.
+        $moduleRun = {
+            $clock = [System.Diagnostics.Stopwatch]::StartNew(); $script:firstAt = $null; $script:lastAt = 0; $script:text = [Text.StringBuilder]::new()
+            Invoke-LocalLlm $prompt -Provider embedded -MaxTokens $tokens -Temperature 0 -Threads 1 -Stream | ForEach-Object {
+                $script:lastAt = $clock.Elapsed.TotalMilliseconds; if ($null -eq $script:firstAt) { $script:firstAt = $script:lastAt }; $null = $script:text.Append($_)
+            }
+            [pscustomobject]@{ First = $script:firstAt; Generation = $script:lastAt - $script:firstAt; Text = $script:text.ToString() }
+        }
+        $null = & $moduleRun # loads the engine and the model, warms the context
+        $engineHost = [Ultra.DockerModel.Engine.EmbeddedEngineHost]::Default
+        $llama = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'LLamaSharp' }
+        $bare = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($llama).LoadFromAssemblyPath($baselineDll).GetType('EngineBaseline.BareLoop')
+        $bareRun = {
+            $r = $bare.GetMethod('Run').Invoke($null, [object[]]@([string]$gguf, [string]$prompt, [int]$tokens, [int]1, [uint32]2048, [long]0, [float]0))
+            [pscustomobject]@{ First = $r.Item2[0]; Generation = $r.Item2[1]; Tokens = $r.Item2[2]; Text = $r.Item1 }
+        }
+        $null = & $bareRun
+        $n = N 11
+        Write-BenchLine "rows 21-22: embedded engine, $n x Invoke-LocalLlm -Stream vs $n x a bare LLamaSharp loop in this process ($tokens tokens, greedy, 1 thread, interleaved)"
+        $mod = @(); $raw = @()
+        for ($i = 0; $i -lt $n; $i++) {
+            if ($i % 2) { $mod += & $moduleRun; $raw += & $bareRun } else { $raw += & $bareRun; $mod += & $moduleRun }
+        }
+        if ($mod[0].Text -ne $raw[0].Text) { throw "The module and the bare loop generated different text: the comparison would not be like for like." }
+        $count = $raw[0].Tokens
+        $modRate = Get-Median @($mod | ForEach-Object { ($count - 1) / ($_.Generation / 1000) })
+        $rawRate = Get-Median @($raw | ForEach-Object { ($count - 1) / ($_.Generation / 1000) })
+        Add-Row -Id 21 -Measure "Embedded: generation ($count tokens, tokens/s)" -Module $modRate -Raw $rawRate -Added $null -Unit 'tok/s' -Goal 'ratio >= 0.95' `
+            -Note 'Tokens per second from the first piece to the last, as seen downstream of Invoke-LocalLlm -Stream vs inside the bare loop; same model, settings and tokens.' `
+            -Detail @{ ModuleGenerationMs = (Get-Summary @($mod.Generation)); RawGenerationMs = (Get-Summary @($raw.Generation)); Tokens = $count }
+        $m = Get-Median @($mod.First); $r = Get-Median @($raw.First)
+        $paired = Get-Median @(for ($i = 0; $i -lt $n; $i++) { $mod[$i].First - $raw[$i].First })
+        Add-Row -Id 22 -Measure 'Embedded: first piece, model loaded' -Module $m -Raw $r -Unit 'ms' -Goal 'added <= 2' `
+            -Note ("median of the $n paired differences: {0:N2} ms. Module: from the Invoke-LocalLlm call to its first piece downstream; bare loop: from its call (template, tokens, prompt pass, first sample)." -f $paired) `
+            -Detail @{ ModuleMs = (Get-Summary @($mod.First)); RawMs = (Get-Summary @($raw.First)); PairedDifferenceMs = [math]::Round($paired, 2) }
+        $null = $bare.GetMethod('Release').Invoke($null, @())
+    }
+    if ($Rows -contains 23) {
+        $n = N 5
+        Write-BenchLine "row 23: embedded engine, first use in $n fresh pwsh (engine load, model load, first piece) vs the next call"
+        $script = @"
+Import-Module '$($ModulePath.Replace("'", "''"))'
+`$clock = [Diagnostics.Stopwatch]::StartNew()
+`$null = Invoke-LocalLlm 'hi' -Provider embedded -MaxTokens 1 -Threads 1
+`$first = `$clock.Elapsed.TotalMilliseconds; `$clock.Restart()
+`$null = Invoke-LocalLlm 'hi' -Provider embedded -MaxTokens 1 -Threads 1
+`$next = `$clock.Elapsed.TotalMilliseconds
+'{0} {1} {2}' -f `$first, `$next, [Ultra.DockerModel.Engine.EmbeddedEngineHost]::Default.LoadTime.TotalMilliseconds
+"@
+        $firstMs = @(); $nextMs = @(); $engineMs = @()
+        for ($i = 0; $i -lt $n; $i++) {
+            $parts = ((Measure-ProcessWallTime $Pwsh @('-NoLogo', '-NoProfile', '-NonInteractive', '-Command', $script)).Output.Trim() -split "`n")[-1] -split ' '
+            $firstMs += [double]$parts[0]; $nextMs += [double]$parts[1]; $engineMs += [double]$parts[2]
+        }
+        $f = Get-Median $firstMs; $x = Get-Median $nextMs
+        Add-Row -Id 23 -Measure 'Embedded: first call in a session (load on first use)' -Module $f -Raw $x -Unit 'ms' -Goal 'report' `
+            -Note ("Raw = the next call of the same session (model loaded). Of the first call, loading the engine (load context, LLamaSharp, native libraries) took a median {0:N0} ms; the rest is the model's load and first context." -f (Get-Median $engineMs)) `
+            -Detail @{ FirstCallMs = (Get-Summary $firstMs); NextCallMs = (Get-Summary $nextMs); EngineLoadMs = (Get-Summary $engineMs) }
+        Clear-LlmProviderFallback -Confirm:$false
     }
 }
 finally {

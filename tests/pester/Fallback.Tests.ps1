@@ -284,7 +284,7 @@ Describe 'LLM provider fallback' {
             $script:before = Get-Bytes
         }
         It 'refuses <Case> with a clear error and saves nothing' -TestCases @(
-            @{ Case = 'an unknown Kind'; Providers = @(@{ Name = 'x'; Kind = 'Ollama'; Model = 'm' }); Message = "*unknown Kind 'Ollama'*DockerModelRunner or OpenAICompatible*" }
+            @{ Case = 'an unknown Kind'; Providers = @(@{ Name = 'x'; Kind = 'Ollama'; Model = 'm' }); Message = "*unknown Kind 'Ollama'*DockerModelRunner, OpenAICompatible or Embedded*" }
             @{ Case = 'a missing Endpoint'; Providers = @(@{ Name = 'x'; Kind = 'OpenAICompatible'; Model = 'm' }); Message = "*'x'*needs an Endpoint*" }
             @{ Case = 'a duplicate Name'; Providers = @(@{ Name = 'x'; Kind = 'DockerModelRunner'; Model = 'ai/smollm2' }, @{ Name = 'X'; Kind = 'DockerModelRunner'; Model = 'ai/llama3.2' }); Message = "*'x' is used twice*" }
             @{ Case = 'an unknown key'; Providers = @(@{ Name = 'x'; Kind = 'DockerModelRunner'; Model = 'ai/smollm2'; ApiKey = 'sk-123' }); Message = "*unknown key 'ApiKey'*" }

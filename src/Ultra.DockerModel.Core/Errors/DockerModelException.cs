@@ -28,7 +28,8 @@ namespace Ultra.DockerModel
         /// <summary>The provider could not serve the call at all, so another provider may (a fallback trigger).</summary>
         public bool IsUnavailable => Kind is ErrorKind.DockerNotInstalled or ErrorKind.PluginMissing or ErrorKind.RunnerNotRunning
             or ErrorKind.RunnerUnreachable or ErrorKind.ModelNotFound or ErrorKind.RateLimited or ErrorKind.ServerError
-            or ErrorKind.Timeout or ErrorKind.OutOfMemory or ErrorKind.EndpointRequired;
+            or ErrorKind.Timeout or ErrorKind.OutOfMemory or ErrorKind.EndpointRequired
+            or ErrorKind.EngineUnavailable or ErrorKind.ModelLoadFailed;
     }
 
     public sealed class DockerNotInstalledException : DockerModelException

@@ -22,6 +22,10 @@ namespace Ultra.DockerModel
         EndpointRequired,
         SettingsInvalid,
         AllProvidersFailed,
+        /// <summary>The embedded engine cannot run in this session (host too old, files or native libraries missing).</summary>
+        EngineUnavailable,
+        /// <summary>A GGUF file the embedded engine cannot use (corrupt, truncated, not a language model, unknown chat template).</summary>
+        ModelLoadFailed,
         RegistryUnreachable,
         DigestMismatch,
         DiskFull,

@@ -1,5 +1,6 @@
 using System;
 using System.Text.RegularExpressions;
+using Ultra.DockerModel.Engine;
 
 namespace Ultra.DockerModel
 {
@@ -7,6 +8,8 @@ namespace Ultra.DockerModel
     {
         DockerModelRunner,
         OpenAICompatible,
+        /// <summary>In-process llama.cpp (PowerShell 7.6+): Model is a Docker model in a store on disk, or a .gguf file.</summary>
+        Embedded,
     }
 
     /// <summary>How Docker Model Runner is reached: the CLI unless the call needs the HTTP API, or always one of them.</summary>
@@ -57,18 +60,24 @@ namespace Ultra.DockerModel
 
         /// <summary>Whether this entry answers with <paramref name="model"/> (Docker names compared as Docker normalizes them).</summary>
         public bool ServesModel(string? model) =>
-            Kind == LlmProviderKind.DockerModelRunner && ModelReference.IsValid(Model) && ModelReference.IsValid(model)
+            Kind != LlmProviderKind.OpenAICompatible && ModelReference.IsValid(Model) && ModelReference.IsValid(model)
                 ? ModelReference.Normalize(Model!) == ModelReference.Normalize(model!)
                 : string.Equals(Model, model, StringComparison.Ordinal);
+
+        /// <summary>The embedded engine with a Docker model from a store on disk (Invoke-LocalLlm -Model when Docker Model Runner cannot answer).</summary>
+        public static LlmProvider EmbeddedModel(string model) =>
+            new() { Name = Routing.EmbeddedFallbackRule.ProviderName, Kind = LlmProviderKind.Embedded, Model = model };
 
         /// <summary>Throws <see cref="DockerModelException"/> (SettingsInvalid) describing the first problem.</summary>
         public void Validate()
         {
             if (string.IsNullOrWhiteSpace(Name)) throw Invalid("A provider needs a Name.");
-            if (!Enum.IsDefined(typeof(LlmProviderKind), Kind)) throw Invalid($"Provider '{Name}' has an unknown Kind '{Kind}'; use DockerModelRunner or OpenAICompatible.");
+            if (!Enum.IsDefined(typeof(LlmProviderKind), Kind)) throw Invalid($"Provider '{Name}' has an unknown Kind '{Kind}'; use {KindNames}.");
             if (string.IsNullOrWhiteSpace(Model)) throw Invalid($"Provider '{Name}' needs a Model.");
             if (Kind == LlmProviderKind.DockerModelRunner && !ModelReference.IsValid(Model))
                 throw Invalid($"Provider '{Name}': '{Model}' is not a valid Docker model name.");
+            if (Kind == LlmProviderKind.Embedded && !EmbeddedModelFile.IsPath(Model!) && !ModelReference.IsValid(Model))
+                throw Invalid($"Provider '{Name}': '{Model}' is neither a Docker model name nor a path to a .gguf file.");
             if (Kind == LlmProviderKind.OpenAICompatible && string.IsNullOrWhiteSpace(Endpoint))
                 throw Invalid($"Provider '{Name}' (OpenAICompatible) needs an Endpoint such as http://localhost:11434/v1.");
             if (Endpoint != null && (!Uri.TryCreate(Endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https")))
@@ -79,6 +88,16 @@ namespace Ultra.DockerModel
         }
 
         private static DockerModelException Invalid(string message) => new(ErrorKind.SettingsInvalid, message);
+
+        /// <summary>"DockerModelRunner, OpenAICompatible or Embedded", for messages.</summary>
+        public static string KindNames
+        {
+            get
+            {
+                var names = Enum.GetNames(typeof(LlmProviderKind));
+                return string.Join(", ", names, 0, names.Length - 1) + " or " + names[names.Length - 1];
+            }
+        }
 
         public override string ToString() => $"{Name} ({Kind}, {Model})";
     }

@@ -39,7 +39,7 @@ namespace Ultra.DockerModel.Routing
             if (saved.Error != null)
                 warnings.Add(saved.Error.Message + " This call runs without the saved fallback chain.");
             var providers = choice.NoFallback ? context.Entries.Take(1).ToList() : context.Entries.ToList();
-            return new ProviderChain(providers, context.RequestedModel, warnings);
+            return new ProviderChain(providers, context.RequestedModel, warnings, context.Notes);
         }
     }
 
@@ -77,6 +77,12 @@ namespace Ultra.DockerModel.Routing
         public SavedChain Saved { get; }
         public ChainChoice Choice { get; }
         public IReadOnlyList<LlmProvider> Entries => _entries;
+
+        /// <summary>What a rule wants the user to read on -Verbose about its choice.</summary>
+        public List<string> Notes { get; } = new();
+
+        /// <summary>Takes an entry a rule before added out again (a provider that cannot be there at all).</summary>
+        public void Remove(LlmProvider entry) => _entries.Remove(entry);
 
         /// <summary>The model the call named; set by the rule that honours -Model or a conversation.</summary>
         public string? RequestedModel { get; set; }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.AI;
+using Ultra.DockerModel.Engine;
 using Ultra.DockerModel.Providers;
 
 namespace Ultra.DockerModel.Routing
@@ -24,12 +25,42 @@ namespace Ultra.DockerModel.Routing
 
         public RunnerEndpoint Endpoint { get; }
 
+        /// <summary>Where an Embedded provider's engine comes from (loaded on first use).</summary>
+        public EmbeddedEngineHost EmbeddedEngine { get; init; } = EmbeddedEngineHost.Default;
+
+        /// <summary>Context size, threads and idle time for Embedded providers.</summary>
+        public EngineOptions EngineOptions { get; init; } = new();
+
+        /// <summary>Receives llama.cpp's log lines of the call (Embedded providers).</summary>
+        public IEngineLog? EngineLog { get; init; }
+
+        /// <summary>The GGUF file a store on disk holds for a Docker model name, or null (Embedded providers).</summary>
+        public Func<string, string?>? FindInStores { get; init; }
+
+        /// <summary>Pulls a Docker model from its registry into the module's store, without Docker (Embedded providers, -AutoPull).</summary>
+        public Func<string, IProgress<PullProgress>, CancellationToken, Task>? PullToStore { get; init; }
+
+        /// <summary>Whether -AutoPull can fetch this provider's model: Docker Model Runner's, or an Embedded one named like a Docker model.</summary>
+        public bool CanPull(LlmProvider provider) => provider.Kind == LlmProviderKind.DockerModelRunner
+            || (provider.Kind == LlmProviderKind.Embedded && PullToStore != null && !EmbeddedModelFile.IsPath(provider.Model!));
+
+        /// <summary>Pulls the provider's model: through `docker model pull`, or from the registry into the module's store.</summary>
+        public virtual Task PullAsync(LlmProvider provider, IProgress<PullProgress> progress, CancellationToken cancellationToken) =>
+            provider.Kind == LlmProviderKind.Embedded
+                ? PullToStore!(provider.Model!, progress, cancellationToken)
+                : Docker.PullAsync(provider.Model!, progress, cancellationToken);
+
         public virtual async Task<IChatClient> CreateAsync(LlmProvider provider, IReadOnlyList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
         {
             string model = provider.Model!;
             if (provider.Kind == LlmProviderKind.OpenAICompatible)
                 return new OpenAIChatClient(provider.Endpoint!, model, ApiKey(provider), apiKeyVariable: NullIfEmpty(provider.ApiKeyEnvironmentVariable),
                     providerName: provider.Name);
+            if (provider.Kind == LlmProviderKind.Embedded)
+            {
+                string file = EmbeddedModelFile.Resolve(model, FindInStores);
+                return EmbeddedEngine.GetEngine().CreateChatClient(file, EngineOptions with { DisplayName = model }, EngineLog);
+            }
 
             bool plain = ChatRequest.IsPlainPrompt(messages, options);
             if (provider.Transport == LlmTransport.Cli && !plain)
@@ -63,7 +94,9 @@ namespace Ultra.DockerModel.Routing
             string model = provider.Model!;
             if (provider.Kind == LlmProviderKind.OpenAICompatible)
                 return new OpenAIEmbeddingClient(provider.Endpoint!, model, ApiKey(provider), apiKeyVariable: NullIfEmpty(provider.ApiKeyEnvironmentVariable));
-            // A kind added later (the in-process engine) answers here once it says how; never the runner's path by mistake.
+            if (provider.Kind == LlmProviderKind.Embedded)
+                return EmbeddedEngine.GetEngine().CreateEmbeddingGenerator(EmbeddedModelFile.Resolve(model, FindInStores), EngineOptions with { DisplayName = model }, EngineLog);
+            // A kind added later answers here once it says how; never the runner's path by mistake.
             if (provider.Kind != LlmProviderKind.DockerModelRunner)
                 throw new DockerModelException(ErrorKind.InvalidInvocation, $"Provider '{provider.Name}' ({provider.Kind}) cannot make embeddings yet.");
             const string why = "The docker CLI has no embeddings command.";

@@ -94,10 +94,12 @@ namespace Ultra.DockerModel.Routing
                         // -TimeoutSec is up: no other provider can answer in time, and none of them is to blame for it.
                         if (whole.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
                             throw CallTimedOut(request, attempts);
-                        if (e.Kind == ErrorKind.ModelNotFound && request.AutoPull && provider.Kind == LlmProviderKind.DockerModelRunner && !pulled)
+                        if (e.Kind == ErrorKind.ModelNotFound && request.AutoPull && _factory.CanPull(provider) && !pulled)
                         {
-                            observer.OnVerbose($"Model '{provider.Model}' is not installed; pulling it (-AutoPull).");
-                            await Guard(_factory.Docker.PullAsync(provider.Model!, new ObserverProgress(observer), whole.Token), request, attempts, cancellationToken).ConfigureAwait(false);
+                            observer.OnVerbose(provider.Kind == LlmProviderKind.Embedded
+                                ? $"Model '{provider.Model}' is not in a model store on this computer; pulling it from its registry into the module's store (-AutoPull)."
+                                : $"Model '{provider.Model}' is not installed; pulling it (-AutoPull).");
+                            await Guard(_factory.PullAsync(provider, new ObserverProgress(observer), whole.Token), request, attempts, cancellationToken).ConfigureAwait(false);
                             pulled = true;
                             attempt--;
                             continue;

@@ -133,8 +133,9 @@ namespace Ultra.DockerModel.Commands
             ErrorKind.RateLimited => ErrorCategory.QuotaExceeded,
             ErrorKind.ServerError or ErrorKind.SchemaMismatch => ErrorCategory.InvalidResult,
             ErrorKind.StreamInterrupted => ErrorCategory.ReadError,
-            ErrorKind.SettingsInvalid or ErrorKind.StoreInvalid or ErrorKind.DigestMismatch or ErrorKind.NotAModel => ErrorCategory.InvalidData,
+            ErrorKind.SettingsInvalid or ErrorKind.ModelLoadFailed or ErrorKind.StoreInvalid or ErrorKind.DigestMismatch or ErrorKind.NotAModel => ErrorCategory.InvalidData,
             ErrorKind.DiskFull => ErrorCategory.WriteError,
+            ErrorKind.EngineUnavailable => ErrorCategory.NotInstalled,
             ErrorKind.ModelInUse => ErrorCategory.ResourceBusy,
             _ => ErrorCategory.NotSpecified,
         };

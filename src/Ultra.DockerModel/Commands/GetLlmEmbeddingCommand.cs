@@ -161,7 +161,7 @@ namespace Ultra.DockerModel.Commands
                 AutoPull = AutoPull || _settings!.AutoPull,
                 Cooldown = TimeSpan.FromSeconds(_settings!.CooldownSec),
             };
-            var router = new LlmRouter(ModuleState.ChatClients(), ModuleState.Cooldown);
+            var router = new LlmRouter(ModuleState.ChatClients(_settings!), ModuleState.Cooldown);
             CmdletRouteObserver? observer = null;
             try
             {

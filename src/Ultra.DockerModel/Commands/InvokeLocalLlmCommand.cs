@@ -6,8 +6,11 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using Ultra.DockerModel.Caching;
+using Ultra.DockerModel.Engine;
 using Ultra.DockerModel.Routing;
+using Ultra.DockerModel.Registry;
 using Ultra.DockerModel.Settings;
+using Ultra.DockerModel.Stores;
 using Ultra.DockerModel.Structured;
 using Ultra.DockerModel.Templates;
 
@@ -135,6 +138,11 @@ namespace Ultra.DockerModel.Commands
         [ValidateNotNull]
         public Hashtable? TemplateParameter { get; set; }
 
+        /// <summary>CPU threads for an Embedded provider (default: the EmbeddedThreads setting, else half the cores).</summary>
+        [Parameter]
+        [ValidateRange(1, 1024)]
+        public int? Threads { get; set; }
+
         protected override void ProcessRecord()
         {
             switch (InputObject is PSObject ps ? ps.BaseObject : InputObject)
@@ -164,7 +172,7 @@ namespace Ultra.DockerModel.Commands
             {
                 if (Template != null) template = TemplateLookup.Find(SettingsOrThrow(saved, settings), Template);
                 schema = Shape(template);
-                chain = ChainPolicy.Standard.Resolve(saved, new ChainChoice
+                chain = Policy(settings).Resolve(saved, new ChainChoice
                 {
                     Model = Model ?? template?.Model,
                     Provider = Provider,
@@ -180,6 +188,7 @@ namespace Ultra.DockerModel.Commands
                 return;
             }
             foreach (string warning in chain.Warnings) WriteWarning(warning);
+            foreach (string note in chain.Notes) WriteVerbose(note);
             var request = new LlmRequest
             {
                 Messages = messages,
@@ -203,7 +212,7 @@ namespace Ultra.DockerModel.Commands
                 MyInvocation.PipelinePosition, MyInvocation.PipelineLength);
             var cache = CachedRoute.Applies(Cache, settings.ResponseCache, request.Temperature, seeded: request.Seed != null)
                 ? new CachedRoute(ResponseCache.FromSettings(settings), ModelDigests.Of(settings)) : null;
-            var router = new LlmRouter(ModuleState.ChatClients(), ModuleState.Cooldown); // this runspace's, read on its thread
+            var cooldown = ModuleState.Cooldown; // this runspace's, read on its thread
             Observer? observer = null;
             try
             {
@@ -211,6 +220,7 @@ namespace Ultra.DockerModel.Commands
                 var response = Run(async (queue, token) =>
                 {
                     observer = new Observer(this, queue, live);
+                    var router = new LlmRouter(ModuleState.ChatClients(settings, Threads, new EngineLogForwarder(this, queue)), cooldown);
                     Task<LlmResponse> Route(ProviderChain c, LlmRequest r, IRouteObserver o) => router.RunAsync(c, r, o, token);
                     Task<LlmResponse> Ask(ProviderChain c, LlmRequest r) => cache is null ? Route(c, r, observer)
                         : cache.RunAsync(c, r, observer, Route, a => schema is null || JsonAnswer.Check(schema, a.Text, out _) != null);
@@ -252,6 +262,11 @@ namespace Ultra.DockerModel.Commands
             if (response.ProviderEntry is { Kind: LlmProviderKind.DockerModelRunner, Endpoint: null } && response.Model != null)
                 ModelUseLog.RecordUse(response.Model);
         }
+
+        /// <summary>The standard chain rules, then the embedded engine for -Model when the runner cannot answer (the EmbeddedFallback setting).</summary>
+        private ChainPolicy Policy(ModuleSettings settings) => new(ChainPolicy.StandardRules.Append(
+            new EmbeddedFallbackRule(settings.EmbeddedFallback, AutoPull || settings.AutoPull, name => EmbeddedModelFile.IsInStores(ModelStores.Open(settings), name))));
+
 
         /// <summary>The settings a template is read from: a file that could not be read is that error here.</summary>
         private static ModuleSettings SettingsOrThrow(SavedChain saved, ModuleSettings settings) => saved.Error is { } e ? throw e : settings;

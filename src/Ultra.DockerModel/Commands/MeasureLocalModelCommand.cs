@@ -74,7 +74,7 @@ namespace Ultra.DockerModel.Commands
         {
             var models = _names.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
             if (models.Count == 0) return;
-            var (_, saved) = SavedSettings.Load();
+            var (settings, saved) = SavedSettings.Load();
             var options = new MeasureOptions
             {
                 Prompt = Prompt,
@@ -93,7 +93,7 @@ namespace Ultra.DockerModel.Commands
                 ThrowTerminatingError(ToErrorRecord(e, Provider));
                 return;
             }
-            var measurer = new ModelMeasurer(new LlmRouter(ModuleState.ChatClients(), ModuleState.Cooldown), new ModelMemory(Docker));
+            var measurer = new ModelMeasurer(new LlmRouter(ModuleState.ChatClients(settings), ModuleState.Cooldown), new ModelMemory(Docker));
             var results = new List<ModelMeasurement>();
             const string activity = "Measuring models";
             for (int i = 0; i < targets.Count; i++)

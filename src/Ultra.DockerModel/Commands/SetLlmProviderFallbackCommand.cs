@@ -30,6 +30,28 @@ namespace Ultra.DockerModel.Commands
         [Parameter]
         public SwitchParameter AutoPull { get; set; }
 
+        /// <summary>
+        /// With -Model and no chain, run a model found in a store on disk with the embedded engine when Docker Model Runner
+        /// cannot (on by default; -EmbeddedFallback:$false turns it off).
+        /// </summary>
+        [Parameter]
+        public SwitchParameter EmbeddedFallback { get; set; }
+
+        /// <summary>The embedded engine's context window in tokens: the model's own, capped at this (default 4096).</summary>
+        [Parameter]
+        [ValidateRange(256, 1048576)]
+        public int? EmbeddedContextSize { get; set; }
+
+        /// <summary>CPU threads for the embedded engine; 0 for half the cores (the default).</summary>
+        [Parameter]
+        [ValidateRange(0, 1024)]
+        public int? EmbeddedThreads { get; set; }
+
+        /// <summary>Seconds a model the embedded engine loaded stays in memory unused (default 300).</summary>
+        [Parameter]
+        [ValidateRange(0, 604800)]
+        public int? EmbeddedIdleSec { get; set; }
+
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
@@ -46,13 +68,16 @@ namespace Ultra.DockerModel.Commands
             try
             {
                 bool autoPullGiven = MyInvocation.BoundParameters.ContainsKey(nameof(AutoPull));
+                bool fallbackGiven = MyInvocation.BoundParameters.ContainsKey(nameof(EmbeddedFallback));
+                bool engineGiven = EmbeddedContextSize != null || EmbeddedThreads != null || EmbeddedIdleSec != null;
                 // `Get-LlmProviderFallback | Where-Object ... | Set-LlmProviderFallback` that keeps nothing, or -Provider @().
                 bool piped = MyInvocation.ExpectingInput;
                 if ((_providerGiven || piped) && _given.Count == 0)
                     throw new DockerModelException(ErrorKind.InvalidInvocation,
                         "No provider was given, and a fallback chain needs at least one. To remove them all, use Clear-LlmProviderFallback.");
-                if (!_providerGiven && CooldownSec is null && !autoPullGiven)
-                    throw new DockerModelException(ErrorKind.InvalidInvocation, "Give -Provider, -CooldownSec or -AutoPull: there is nothing to set.");
+                if (!_providerGiven && CooldownSec is null && !autoPullGiven && !fallbackGiven && !engineGiven)
+                    throw new DockerModelException(ErrorKind.InvalidInvocation,
+                        "Give -Provider, -CooldownSec, -AutoPull or an -Embedded* setting: there is nothing to set.");
                 var chain = _providerGiven ? Flatten(_given).Select(ToProvider).ToList() : null;
                 var duplicate = chain?.GroupBy(p => p.Name, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
                 if (duplicate != null)
@@ -64,6 +89,10 @@ namespace Ultra.DockerModel.Commands
                     if (chain != null) settings.Providers = chain;
                     if (CooldownSec is int c) settings.CooldownSec = c;
                     if (autoPullGiven) settings.AutoPull = AutoPull;
+                    if (fallbackGiven) settings.EmbeddedFallback = EmbeddedFallback;
+                    if (EmbeddedContextSize is int size) settings.EmbeddedContextSize = size;
+                    if (EmbeddedThreads is int threads) settings.EmbeddedThreads = threads == 0 ? null : threads;
+                    if (EmbeddedIdleSec is int idle) settings.EmbeddedIdleSec = idle;
                 });
                 if (PassThru && saved != null) WriteObject(saved.Providers, enumerateCollection: true);
             }
@@ -132,9 +161,9 @@ namespace Ultra.DockerModel.Commands
                 ? (table[k] is PSObject ps ? ps.BaseObject : table[k]) : null;
             // A key given as $null is a key not given.
             string? Get(string key) => Raw(key) is { } v ? LanguagePrimitives.ConvertTo<string>(v) : null;
-            string kind = Get("Kind") ?? throw new ArgumentException("Kind is missing; use DockerModelRunner or OpenAICompatible.");
+            string kind = Get("Kind") ?? throw new ArgumentException($"Kind is missing; use {LlmProvider.KindNames}.");
             if (!Enum.TryParse<LlmProviderKind>(kind, true, out var parsedKind) || !Enum.IsDefined(typeof(LlmProviderKind), parsedKind))
-                throw new ArgumentException($"unknown Kind '{kind}'; use DockerModelRunner or OpenAICompatible.");
+                throw new ArgumentException($"unknown Kind '{kind}'; use {LlmProvider.KindNames}.");
             string? transport = Get("Transport");
             if (transport != null && !Enum.TryParse<LlmTransport>(transport, true, out _))
                 throw new ArgumentException($"unknown Transport '{transport}'; use Auto, Cli or Http.");

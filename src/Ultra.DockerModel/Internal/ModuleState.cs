@@ -1,7 +1,10 @@
 using System;
 using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
+using Ultra.DockerModel.Engine;
+using Ultra.DockerModel.Registry;
 using Ultra.DockerModel.Routing;
+using Ultra.DockerModel.Settings;
 using Ultra.DockerModel.Stores;
 
 namespace Ultra.DockerModel.Commands
@@ -22,8 +25,19 @@ namespace Ultra.DockerModel.Commands
 
         internal static RunnerEndpoint Endpoint => LazyEndpoint.Value;
 
-        /// <summary>The clients a call's providers get, sharing the session's endpoint (looked up once, not per call).</summary>
-        internal static ChatClientFactory ChatClients() => new(Docker, Endpoint);
+        /// <summary>
+        /// The clients a call's providers get, sharing the session's endpoint (looked up once, not per call); Embedded
+        /// providers find their models in the stores on disk and pull into the module's store.
+        /// </summary>
+        /// <param name="threads">A call's own engine thread count (-Threads), over the setting.</param>
+        /// <param name="engineLog">Where llama.cpp's log lines of the call go (the pipeline thread), or nowhere.</param>
+        internal static ChatClientFactory ChatClients(ModuleSettings settings, int? threads = null, IEngineLog? engineLog = null) => new(Docker, Endpoint)
+        {
+            EngineOptions = EngineSettings.From(settings, threads),
+            EngineLog = engineLog,
+            FindInStores = name => EmbeddedModelFile.InStores(ModelStores.Open(settings), name),
+            PullToStore = (name, progress, token) => new ModelPuller(new ModuleStore(StoreLocations.ModuleStore(settings))).PullAsync(name, progress, token),
+        };
 
         /// <summary>Every local model (runner and stores on disk); made for each use, as the store folders follow the environment and settings.</summary>
         internal static LocalModelCatalog Catalog() => new(Docker, ModelStores.Open());

@@ -125,7 +125,7 @@ public sealed class StandInServer : IDisposable
             $"ModelRunnerStandIn.dll not found under {standIn}/bin; run 'dotnet build tests/ModelRunnerStandIn -c {configurations[0]}' or set STANDIN_DLL.");
     }
 
-    private static string? RepositoryRoot()
+    internal static string? RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
