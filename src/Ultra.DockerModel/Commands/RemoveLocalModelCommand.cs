@@ -78,7 +78,7 @@ namespace Ultra.DockerModel.Commands
         {
             var models = ListModels();
             IReadOnlyList<LoadedModel> loaded = Array.Empty<LoadedModel>();
-            try { loaded = Run(token => new ModelMemory(Docker).ListAsync(token)); }
+            try { loaded = Run(token => ModuleState.Memory().ListAsync(token)); }
             catch (DockerModelException e) when (LocalModelCatalog.IsRunnerUnavailable(e)) { WriteVerbose("No model is loaded in Docker Model Runner: " + e.Message); }
             var activity = ModelUseLog.LastActivity(models.SelectMany(m => m.Tags));
             var now = DateTime.UtcNow;
