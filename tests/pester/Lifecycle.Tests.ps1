@@ -244,6 +244,20 @@ Describe 'Models in the embedded engine''s memory' -Tag Embedded {
         Stop-LocalModel -All -Confirm:$false
         Held | Should -BeNullOrEmpty
     }
+    # Issue 14 item 4 through the cmdlet: the sampling options reach the engine (its own tests check the sampler itself).
+    It 'carries -Seed, -TopK and -Stop to the engine: same seed, same answer; top-k 1 is greedy; the answer ends before the stop text' {
+        $ask = @{ Prompt = 'Tell me a story'; Provider = 'e'; MaxTokens = 24; Threads = 1 }
+        $seeded = (Invoke-LocalLlm @ask -Temperature 1 -Seed 42).Text
+        (Invoke-LocalLlm @ask -Temperature 1 -Seed 42).Text | Should -BeExactly $seeded
+        (Invoke-LocalLlm @ask -Temperature 1 -Seed 43).Text | Should -Not -BeExactly $seeded
+        $greedy = (Invoke-LocalLlm @ask -Temperature 0).Text
+        (Invoke-LocalLlm @ask -Temperature 1 -Seed 43 -TopK 1).Text | Should -BeExactly $greedy
+        $stop = ([regex]::Matches($greedy, '\p{L}{3,}') | Select-Object -Skip 1 -First 1).Value
+        $stop | Should -Not -BeNullOrEmpty -Because "the greedy answer has a second word to stop at: $greedy"
+        $stopped = Invoke-LocalLlm @ask -Temperature 0 -Stop $stop
+        $stopped.Text | Should -BeExactly $greedy.Substring(0, $greedy.IndexOf($stop))
+        $stopped.FinishReason | Should -Be 'stop'
+    }
     It 'Measure-LocalModel on an Embedded provider reloads the model for the first call and reports its memory' {
         Invoke-LocalLlm 'hi' -Provider e -MaxTokens 2 -Threads 1 | Out-Null
         $before = (Held).LoadedAt
