@@ -38,8 +38,9 @@ namespace Ultra.DockerModel.Commands
         [ValidateNotNull]
         public LocalModel[] InputObject { get; set; } = null!;
 
-        /// <summary>Removes the models not run for at least this long (as the module recorded it), except the ones loaded now.</summary>
+        /// <summary>Removes the models not run for at least this long (as the module recorded it), except the ones loaded now. A bare number is days.</summary>
         [Parameter(Mandatory = true, ParameterSetName = UnusedSet)]
+        [DaysTransformation]
         public TimeSpan Unused { get; set; }
 
         /// <summary>Deletes the module store's files no model refers to: blobs, manifests and downloads that never finished.</summary>
