@@ -228,7 +228,8 @@ Describe 'Models in the embedded engine''s memory' -Tag Embedded {
         Invoke-LocalLlm 'hi' -Provider e -MaxTokens 2 -Threads 1 | Out-Null
         Stop-LocalModel $model -WhatIf
         Held | Should -Not -BeNullOrEmpty -Because '-WhatIf unloads nothing'
-        Stop-LocalModel $model -Confirm:$false
+        Push-Location $TestDrive
+        try { Stop-LocalModel ./memory.gguf -Confirm:$false } finally { Pop-Location }
         Held | Should -BeNullOrEmpty
         (Get-LocalModel -Loaded).Name | Should -Be 'ai/smollm2:latest'
         Invoke-LocalLlm 'hi' -Provider e -MaxTokens 2 -Threads 1 | Out-Null
@@ -261,9 +262,10 @@ Describe 'Models in the embedded engine''s memory' -Tag Embedded {
     It 'Measure-LocalModel on an Embedded provider reloads the model for the first call and reports its memory' {
         Invoke-LocalLlm 'hi' -Provider e -MaxTokens 2 -Threads 1 | Out-Null
         $before = (Held).LoadedAt
-        $m = Measure-LocalModel $model -Provider e -Repeat 2 -MaxTokens 8
+        Push-Location $TestDrive
+        try { $m = Measure-LocalModel ./memory.gguf -Provider e -Repeat 2 -MaxTokens 8 } finally { Pop-Location }
         $m.Provider | Should -Be 'e'
-        $m.Model | Should -Be $model
+        $m.Model | Should -Be $model -Because 'a relative path is taken from PowerShell''s location, not the process''s'
         $m.Failures | Should -Be 0
         (Held).LoadedAt | Should -BeGreaterThan $before -Because 'the measurement unloads the model before its first call'
         $m.LoadMs | Should -Not -BeNullOrEmpty

@@ -82,7 +82,7 @@ namespace Ultra.DockerModel.Commands
                 return;
             }
             // A name that is not loaded is simply not listed: being idle is not an error.
-            foreach (string name in ModelSelection.ValidNames(Name, (n, e) => WriteError(ToErrorRecord(e, n)), files: true))
+            foreach (string name in ValidNamesOrFiles(Name))
                 foreach (var model in ModelSelection.SelectLoaded(_loaded!, name)) Write(model.Engine + "|" + model.Name, model);
         }
 

@@ -58,7 +58,7 @@ namespace Ultra.DockerModel.Commands
 
         protected override void ProcessRecord()
         {
-            foreach (string name in ModelSelection.ValidNames(Name, (n, e) => WriteError(ToErrorRecord(e, n)), files: true))
+            foreach (string name in ValidNamesOrFiles(Name))
             {
                 if (!WildcardPattern.ContainsWildcardCharacters(name))
                 {

@@ -53,7 +53,7 @@ namespace Ultra.DockerModel.Commands
                 StopAll(_loaded!);
                 return;
             }
-            foreach (string name in ModelSelection.ValidNames(Name, (n, e) => WriteError(ToErrorRecord(e, n)), files: true))
+            foreach (string name in ValidNamesOrFiles(Name))
             {
                 var matches = ModelSelection.SelectLoaded(_loaded!, name);
                 if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
