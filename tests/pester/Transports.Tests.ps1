@@ -86,6 +86,19 @@ Describe 'Answers as objects on every transport' {
             if ($Provider -ne 'embedded') { Sent $Provider | Should -HaveCount 1 }
         }
 
+        It 'asks the embedded engine again once its model file has changed, though the path is the same' {
+            $path = Join-Path $TestDrive 'replaced.gguf'
+            Copy-Item $gguf $path
+            Set-LlmProviderFallback -Provider @{ Name = 'file'; Kind = 'Embedded'; Model = $path }
+            $null = Invoke-LocalLlm 'cache this' -Provider file -Cache -MaxTokens 8 -Threads 1
+            (Invoke-LocalLlm 'cache this' -Provider file -Cache -MaxTokens 8 -Threads 1).Cached | Should -BeTrue
+            # New weights put in place as a download does (written beside it, then renamed over it).
+            $null = New-TestGguf (Join-Path $TestDrive 'new.gguf') -Seed 99
+            (Get-Item (Join-Path $TestDrive 'new.gguf')).LastWriteTimeUtc = (Get-Item $path).LastWriteTimeUtc.AddSeconds(1)
+            Move-Item (Join-Path $TestDrive 'new.gguf') $path -Force
+            (Invoke-LocalLlm 'cache this' -Provider file -Cache -MaxTokens 8 -Threads 1).Cached | Should -BeFalse
+        }
+
         It 'caches structured answers over <Provider>: the object again, the server asked once' -ForEach @(@{ Provider = 'http' }, @{ Provider = 'openai' }) {
             $first = Invoke-LocalLlm 'Invoice B-2' -Provider $Provider -NoFallback -Schema $InvoiceSchema -Cache -AsResponse
             $again = Invoke-LocalLlm 'Invoice B-2' -Provider $Provider -NoFallback -Schema $InvoiceSchema -Cache -AsResponse
