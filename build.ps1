@@ -185,8 +185,11 @@ function Invoke-Test {
 function Invoke-Bench {
     Invoke-Build
     Invoke-Native dotnet @('build', (Join-Path $Root 'tests/ModelRunnerStandIn'), '-c', $Configuration, '--nologo', '-v', 'quiet')
-    Invoke-Native dotnet @('build', (Join-Path $Root 'tests/RegistryKit'), '-c', $Configuration, '--nologo', '-v', 'quiet')
-    Invoke-Native dotnet @('build', (Join-Path $Root 'tests/benchmarks/EngineBaseline'), '-c', $Configuration, '--nologo', '-v', 'quiet')
+    # The registry rows' kit and the engine rows' bare loop; -Quick (row 2 only) needs neither.
+    if (-not $Quick) {
+        Invoke-Native dotnet @('build', (Join-Path $Root 'tests/RegistryKit'), '-c', $Configuration, '--nologo', '-v', 'quiet')
+        Invoke-Native dotnet @('build', (Join-Path $Root 'tests/benchmarks/EngineBaseline'), '-c', $Configuration, '--nologo', '-v', 'quiet')
+    }
     $quickArgs = if ($Quick) { @('-Rows', '2', '-Scale', '0') } else { @() }
     Invoke-Native $Pwsh (@('-NoLogo', '-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tests/benchmarks/Invoke-Benchmark.ps1'),
         '-ModulePath', (Join-Path $ModuleOut 'Ultra.DockerModel.psd1'), '-OutputPath', (Join-Path $Out 'bench')) + $quickArgs)

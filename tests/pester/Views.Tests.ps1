@@ -44,6 +44,25 @@ BeforeAll {
         'Ultra.DockerModel.ModelConfiguration'     = @(
             [Ultra.DockerModel.ModelConfiguration]@{ Name = 'ai/llama3.2:1B-Q8_0'; Mode = 'completion'; ContextSize = 131072; KeepAlive = [timespan]::FromMinutes(10); Reasoning = $true }
         )
+        'Ultra.DockerModel.ModelStorage'           = @(
+            [Ultra.DockerModel.ModelStorage]@{ Store = 'DockerModelRunner'; Models = 12; ModelBytes = [long](1023.99 * $gib); EngineBytes = 45120000 }
+            [Ultra.DockerModel.ModelStorage]@{ Store = 'ModuleStore'; Path = '/home/someone/.local/share/Ultra.DockerModel/models'; Models = 3; ModelBytes = [long](812.5 * $gib); IncompleteBytes = [long](1023.99 * $gib); UnreferencedBytes = [long](1023.99 * $gib); CacheBytes = [long](1023.99 * $gib); FreeBytes = [long](1023.99 * $gib); VolumeBytes = [long](1800 * $gib) }
+            [Ultra.DockerModel.ModelStorage]@{ Store = 'DockerStore'; Path = '/home/someone/.docker/models'; Models = 1; ModelBytes = 268802458; IncompleteBytes = 0; UnreferencedBytes = 500; FreeBytes = [long](1023.99 * $gib) }
+        )
+        'Ultra.DockerModel.ModelUpdate'            = @(
+            [Ultra.DockerModel.ModelUpdate]@{ Name = 'hf.co/bartowski/llama-3.2-1b-instruct-gguf:Q4_K_M'; Store = 'DockerModelRunner'; OldId = 'sha256:' + ('3' * 64); NewId = 'sha256:' + ('4' * 64); Updated = $true; OldRemoved = $true }
+            [Ultra.DockerModel.ModelUpdate]@{ Name = 'ai/smollm2:latest'; Store = 'ModuleStore'; OldId = 'sha256:' + ('5' * 64); Reason = 'The registry could not be reached.' }
+        )
+        # Get-LocalModel -CheckUpdate sets UpdateAvailable and UpdateReason (internal setters): set here as it does.
+        'Ultra.DockerModel.LocalModel#UpdateCheck' = @(
+            foreach ($check in @{ Name = 'hf.co/bartowski/llama-3.2-1b-instruct-gguf:Q4_K_M'; Id = '3'; Available = $true; Reason = 'hf.co/bartowski/llama-3.2-1b-instruct-gguf:Q4_K_M is sha256:444444444444 in the registry now; sha256:333333333333 is installed.' },
+                @{ Name = 'ai/smollm2:latest'; Id = '5'; Available = $null; Reason = 'Unknown: the registry at registry-1.docker.io could not be reached (connection refused).' }) {
+                $model = [Ultra.DockerModel.LocalModel]@{ Name = $check.Name; Id = 'sha256:' + ($check.Id * 64) }
+                $model.GetType().GetProperty('UpdateAvailable').SetValue($model, $check.Available)
+                $model.GetType().GetProperty('UpdateReason').SetValue($model, $check.Reason)
+                $model
+            }
+        )
     }
 
     function ConvertTo-Rendered($Objects, [string] $TypeName, [string] $View, [int[]] $Widths) {

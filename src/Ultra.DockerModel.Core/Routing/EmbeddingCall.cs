@@ -77,14 +77,6 @@ namespace Ultra.DockerModel.Routing
             }
         }
 
-        public LlmAttempt Attempt(DockerModelException? error) => new()
-        {
-            Provider = _provider.Name,
-            Model = _provider.Model,
-            Succeeded = error is null,
-            Duration = _clock.Elapsed,
-            ErrorId = error?.ErrorId,
-            Error = error?.Message,
-        };
+        public LlmAttempt Attempt(DockerModelException? error) => LlmAttempt.Of(_provider, _clock.Elapsed, error);
     }
 }

@@ -123,14 +123,6 @@ namespace Ultra.DockerModel.Routing
             return new DockerModelException(kind, $"Provider '{provider.Name}' failed ({e.GetType().Name}): {e.Message}", e.Message, e) { Model = provider.Model };
         }
 
-        public LlmAttempt Attempt(DockerModelException? error) => new()
-        {
-            Provider = _provider.Name,
-            Model = _provider.Model,
-            Succeeded = error is null,
-            Duration = _clock.Elapsed,
-            ErrorId = error?.ErrorId,
-            Error = error?.Message,
-        };
+        public LlmAttempt Attempt(DockerModelException? error) => LlmAttempt.Of(_provider, _clock.Elapsed, error);
     }
 }

@@ -18,7 +18,12 @@ namespace Ultra.DockerModel.Commands
             var (settings, _) = SavedSettings.Load();
             var stores = ModelStores.Open(settings);
             long cache = ResponseCache.FromSettings(settings).GetUsage().Bytes;
-            foreach (var row in Run(token => StorageReport.BuildAsync(Docker, stores, cache, token))) WriteObject(row);
+            foreach (var row in Run(token => StorageReport.BuildAsync(Docker, stores, cache, token)))
+            {
+                // The table has no room for the note: without it a row of blanks would not say why.
+                if (row.Note != null) WriteWarning($"{row.Store}: {row.Note}");
+                WriteObject(row);
+            }
         }
     }
 }
