@@ -78,18 +78,27 @@ try {
         # In-process view of the same thing: the Import-Module call alone, timed inside a fresh pwsh.
         $inside = @('-NoLogo', '-NoProfile', '-NonInteractive', '-Command',
             "`$sw = [Diagnostics.Stopwatch]::StartNew(); Import-Module '$($ModulePath.Replace("'", "''"))'; `$sw.Elapsed.TotalMilliseconds")
+        # What Import-Module itself costs, whatever the module: an empty manifest module, timed the same way.
+        $emptyModule = Join-Path $home2 'EmptyModule/EmptyModule.psd1'
+        $null = New-Item -ItemType Directory -Path (Split-Path $emptyModule) -Force
+        Set-Content -LiteralPath $emptyModule -Value "@{ ModuleVersion = '1.0'; GUID = '$([guid]::NewGuid())'; FunctionsToExport = @(); CmdletsToExport = @() }"
+        $emptyInside = @('-NoLogo', '-NoProfile', '-NonInteractive', '-Command',
+            "`$sw = [Diagnostics.Stopwatch]::StartNew(); Import-Module '$($emptyModule.Replace("'", "''"))'; `$sw.Elapsed.TotalMilliseconds")
         $null = Measure-ProcessWallTime $Pwsh $bare; $null = Measure-ProcessWallTime $Pwsh $import
-        $bareMs = @(); $importMs = @(); $insideMs = @()
+        $bareMs = @(); $importMs = @(); $insideMs = @(); $emptyMs = @()
         for ($i = 0; $i -lt $n; $i++) {
             if ($i % 2) { $importMs += (Measure-ProcessWallTime $Pwsh $import).Ms; $bareMs += (Measure-ProcessWallTime $Pwsh $bare).Ms }
             else { $bareMs += (Measure-ProcessWallTime $Pwsh $bare).Ms; $importMs += (Measure-ProcessWallTime $Pwsh $import).Ms }
         }
-        for ($i = 0; $i -lt [math]::Max(3, [int]($n / 2)); $i++) { $insideMs += [double]((Measure-ProcessWallTime $Pwsh $inside).Output.Trim()) }
+        for ($i = 0; $i -lt [math]::Max(3, [int]($n / 2)); $i++) {
+            $insideMs += [double]((Measure-ProcessWallTime $Pwsh $inside).Output.Trim())
+            $emptyMs += [double]((Measure-ProcessWallTime $Pwsh $emptyInside).Output.Trim())
+        }
         $m = Get-Median $importMs; $r = Get-Median $bareMs; $added = $m - $r
         $paired = Get-Median @(for ($i = 0; $i -lt $n; $i++) { $importMs[$i] - $bareMs[$i] })
         Add-Row -Id 1 -Measure 'Import (fresh pwsh)' -Module $m -Raw $r -Unit 'ms' -Goal 'added < 100' `
-            -Note ("median of the $n paired differences: {0:N0} ms; Import-Module alone, timed inside a fresh pwsh: median {1:N0} ms" -f $paired, (Get-Median $insideMs)) `
-            -Detail @{ ImportMs = (Get-Summary $importMs); BareMs = (Get-Summary $bareMs); ImportModuleInsideMs = (Get-Summary $insideMs); PairedDifferenceMs = [math]::Round($paired, 1) }
+            -Note ("median of the $n paired differences: {0:N0} ms; Import-Module alone, timed inside a fresh pwsh: median {1:N0} ms, of which PowerShell's own Import-Module (an empty manifest module, timed the same way): median {2:N0} ms" -f $paired, (Get-Median $insideMs), (Get-Median $emptyMs)) `
+            -Detail @{ ImportMs = (Get-Summary $importMs); BareMs = (Get-Summary $bareMs); ImportModuleInsideMs = (Get-Summary $insideMs); EmptyModuleInsideMs = (Get-Summary $emptyMs); PairedDifferenceMs = [math]::Round($paired, 1) }
     }
 
     # ---------------------------------------------------------------- 2. listing
