@@ -63,6 +63,41 @@ Describe 'Embedded engine' -Tag Embedded {
         }
     }
 
+    Context 'Structured output: a grammar from the schema' {
+        BeforeAll {
+            # Every part bounded (a string's maxLength, numbers, enums, a short list), so any answer the grammar lets out
+            # ends within the token limit.
+            $script:invoice = @{
+                type = 'object'; required = @('number', 'total', 'paid', 'kind', 'lines')
+                properties = @{
+                    number = @{ type = 'string'; maxLength = 12 }; total = @{ type = 'number' }; paid = @{ type = 'boolean' }
+                    kind = @{ enum = @('invoice', 'receipt') }; lines = @{ type = 'array'; maxItems = 3; items = @{ type = 'integer' } }
+                }
+            }
+        }
+        It 'on its own, this model does not write JSON' {
+            { (Invoke-LocalLlm 'Extract the invoice' -Provider e -MaxTokens 60 -Seed 1 -Threads 1).Text | ConvertFrom-Json } | Should -Throw
+        }
+        It '-Schema: whatever the random weights say, the first answer parses and matches (seed <_>)' -ForEach 1, 2, 3, 4 {
+            $r = Invoke-LocalLlm 'Extract the invoice' -Provider e -Schema $invoice -SchemaRetryCount 0 -Seed $_ -MaxTokens 1000 -Threads 1 -AsResponse
+            $r.FinishReason | Should -Be 'stop' -Because "the grammar ends the answer: $($r.Text)"
+            $o = $r.Text | ConvertFrom-Json
+            $o.number | Should -BeOfType ([string])
+            $o.number.Length | Should -BeLessOrEqual 12
+            $o.total | Should -BeOfType ([ValueType])
+            $o.paid | Should -BeOfType ([bool])
+            $o.kind | Should -BeIn 'invoice', 'receipt'
+            @($o.lines).Count | Should -BeLessOrEqual 3
+            $value = Invoke-LocalLlm 'Extract the invoice' -Provider e -Schema $invoice -SchemaRetryCount 0 -Seed $_ -MaxTokens 1000 -Threads 1
+            $value.kind | Should -Be $o.kind -Because 'the object written is the parsed answer'
+        }
+        It '-AsJson answers a JSON object' {
+            $r = Invoke-LocalLlm 'hi' -Provider e -AsJson -SchemaRetryCount 0 -Seed 2 -MaxTokens 400 -Threads 1 -AsResponse
+            $r.Text.Trim() | Should -Match '^\{[\s\S]*\}$'
+            $r.Text | ConvertFrom-Json | Should -BeOfType ([pscustomobject])
+        }
+    }
+
     Context 'Engine behaviour through the cmdlet' {
         It 'puts llama.cpp''s log of the first load on -Debug, and none on the next call' {
             $copy = Join-Path $TestDrive 'logged.gguf'
