@@ -1,6 +1,7 @@
 <#
 .SYNOPSIS
-    The one entry point: Build (default), Test, Help, Bench, Package, Clean.
+    The one entry point: Build (default; nothing to do when no input changed since the last build), Test, Help, Bench,
+    Package, Clean.
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1              # leaves an importable module in out/Ultra.DockerModel
 .EXAMPLE
@@ -38,7 +39,25 @@ function Invoke-Native([string] $Command, [string[]] $Arguments) {
     if ($LASTEXITCODE -ne 0) { throw "$Command $($Arguments -join ' ') failed with exit code $LASTEXITCODE" }
 }
 
+# What a build reads (sources, props, manifest, licence, shipped help, this script) and the configuration, as one hash
+# of names and contents: equal to the last successful build's, with out/ still there, means nothing to do. Contents,
+# not times: the Help task rewrites en-US/ with the same bytes.
+function Get-BuildInputStamp {
+    $inputs = @(Get-ChildItem (Join-Path $Root 'src') -Recurse -File | Where-Object { $_.FullName -notmatch '[\\/](bin|obj)[\\/]' }) +
+        @(Get-ChildItem (Join-Path $Root 'en-US') -Recurse -File -ErrorAction SilentlyContinue) +
+        @(Get-Item -LiteralPath (Join-Path $Root 'Directory.Build.props'), (Join-Path $Root 'Ultra.DockerModel.psd1'), (Join-Path $Root 'LICENSE'), $PSCommandPath)
+    $lines = @($Configuration) + @($inputs | Sort-Object FullName | ForEach-Object { $_.FullName + '|' + (Get-FileHash -LiteralPath $_.FullName -Algorithm SHA256).Hash })
+    [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData([Text.Encoding]::UTF8.GetBytes($lines -join "`n")))
+}
+
 function Invoke-Build {
+    $stampFile = Join-Path $Work 'build-inputs.sha256'
+    $stamp = Get-BuildInputStamp
+    if ((Test-Path (Join-Path $ModuleOut 'Ultra.DockerModel.psd1')) -and (Test-Path $stampFile) -and (Get-Content -Raw $stampFile).Trim() -eq $stamp) {
+        Write-Host "Module up to date: $ModuleOut"
+        return
+    }
+    if (Test-Path $stampFile) { Remove-Item $stampFile }
     $publish = Join-Path $Work 'publish'
     # Publish copies a package's file only when it is newer than the one there: a downgrade would leave the newer one.
     if (Test-Path $publish) { Remove-Item $publish -Recurse -Force }
@@ -55,6 +74,7 @@ function Invoke-Build {
     if (Test-Path (Join-Path $help '*')) { Copy-Item $help $ModuleOut -Recurse }
     Assert-OlderHostsCanLoad $ModuleOut
     Build-EmbeddedEngine (Join-Path $ModuleOut 'embedded')
+    Set-Content -LiteralPath $stampFile -Value $stamp
     Write-Host "Module built: $ModuleOut"
 }
 
@@ -185,8 +205,11 @@ function Invoke-Test {
 function Invoke-Bench {
     Invoke-Build
     Invoke-Native dotnet @('build', (Join-Path $Root 'tests/ModelRunnerStandIn'), '-c', $Configuration, '--nologo', '-v', 'quiet')
-    Invoke-Native dotnet @('build', (Join-Path $Root 'tests/RegistryKit'), '-c', $Configuration, '--nologo', '-v', 'quiet')
-    Invoke-Native dotnet @('build', (Join-Path $Root 'tests/benchmarks/EngineBaseline'), '-c', $Configuration, '--nologo', '-v', 'quiet')
+    # The registry rows' kit and the engine rows' bare loop; -Quick (row 2 only) needs neither.
+    if (-not $Quick) {
+        Invoke-Native dotnet @('build', (Join-Path $Root 'tests/RegistryKit'), '-c', $Configuration, '--nologo', '-v', 'quiet')
+        Invoke-Native dotnet @('build', (Join-Path $Root 'tests/benchmarks/EngineBaseline'), '-c', $Configuration, '--nologo', '-v', 'quiet')
+    }
     $quickArgs = if ($Quick) { @('-Rows', '2', '-Scale', '0') } else { @() }
     Invoke-Native $Pwsh (@('-NoLogo', '-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tests/benchmarks/Invoke-Benchmark.ps1'),
         '-ModulePath', (Join-Path $ModuleOut 'Ultra.DockerModel.psd1'), '-OutputPath', (Join-Path $Out 'bench')) + $quickArgs)

@@ -8,6 +8,7 @@ public static class Faults
     public const string Slow = "slow";                         // long wait before the first content token
     public const string Hang = "hang";                         // chat never answers; connection held until the client leaves
     public const string CrashMidStream = "crash-mid-stream";   // some content chunks, then the connection is closed
+    public const string StallMidStream = "stall-mid-stream";   // some content chunks, then nothing more until the client leaves
     public const string Oom = "oom";                           // chat: 500 from a llama.cpp load failure
     public const string ContextTooLong = "context-too-long";   // chat: 400 exceed_context_size_error JSON
     public const string Http429 = "http-429";
@@ -16,6 +17,7 @@ public static class Faults
     public const string InvalidUtf8 = "invalid-utf8";          // content pieces carry raw invalid UTF-8 bytes
     public const string PullFails = "pull-fails";              // POST /models/create: 500 registry error
     public const string PullStreamError = "pull-stream-error"; // progress lines, then an in-stream error message
+    public const string PullStall = "pull-stall";              // one progress line at once, then nothing until the client leaves
     public const string InvalidJson = "invalid-json";          // with response_format: an answer that is not JSON
     public const string JsonMismatch = "json-mismatch";        // with response_format: JSON, but not of the asked shape
     public const string PullInvalidReference = "pull-invalid-reference";     // POST /models/create: 400 Invalid model reference
@@ -24,8 +26,8 @@ public static class Faults
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>
     {
-        None, NotRunning, Slow, Hang, CrashMidStream, Oom, ContextTooLong, Http429, Http500, Http401,
-        InvalidUtf8, PullFails, PullStreamError, InvalidJson, JsonMismatch, PullInvalidReference, PullRegistryUnreachable,
+        None, NotRunning, Slow, Hang, CrashMidStream, StallMidStream, Oom, ContextTooLong, Http429, Http500, Http401,
+        InvalidUtf8, PullFails, PullStreamError, PullStall, InvalidJson, JsonMismatch, PullInvalidReference, PullRegistryUnreachable,
         BackendLoadTimeout,
     };
 

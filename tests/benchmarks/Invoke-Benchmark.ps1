@@ -6,7 +6,7 @@
     medians over repeated, interleaved runs. Prints the table and writes <OutputPath>/results.md and results.json.
     Run through the build: dotnet pwsh ./build.ps1 -Task Bench
 .PARAMETER Rows
-    Only these rows (1-13, 20; 21-23 the embedded engine), for working on one figure. Rows 9 and 10 pull from a real
+    Only these rows (1-13, 20; 21-24 the embedded engine), for working on one figure. Rows 9 and 10 pull from a real
     docker-registry (Debian's package) on a loopback port, with no runner involved.
 .PARAMETER Scale
     Multiplies the repetition counts (0.5 for a quick look, 2 for tighter medians).
@@ -16,7 +16,7 @@ param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $OutputPath,
     # A list like 3,8 (as one string too, as pwsh -File passes it).
-    [string[]] $Rows = @('1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13', '20', '21', '22', '23'),
+    [string[]] $Rows = @('1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13', '20', '21', '22', '23', '24'),
     [double] $Scale = 1.0,
     [string] $Model = 'ai/smollm2'
 )
@@ -78,18 +78,27 @@ try {
         # In-process view of the same thing: the Import-Module call alone, timed inside a fresh pwsh.
         $inside = @('-NoLogo', '-NoProfile', '-NonInteractive', '-Command',
             "`$sw = [Diagnostics.Stopwatch]::StartNew(); Import-Module '$($ModulePath.Replace("'", "''"))'; `$sw.Elapsed.TotalMilliseconds")
+        # What Import-Module itself costs, whatever the module: an empty manifest module, timed the same way.
+        $emptyModule = Join-Path $home2 'EmptyModule/EmptyModule.psd1'
+        $null = New-Item -ItemType Directory -Path (Split-Path $emptyModule) -Force
+        Set-Content -LiteralPath $emptyModule -Value "@{ ModuleVersion = '1.0'; GUID = '$([guid]::NewGuid())'; FunctionsToExport = @(); CmdletsToExport = @() }"
+        $emptyInside = @('-NoLogo', '-NoProfile', '-NonInteractive', '-Command',
+            "`$sw = [Diagnostics.Stopwatch]::StartNew(); Import-Module '$($emptyModule.Replace("'", "''"))'; `$sw.Elapsed.TotalMilliseconds")
         $null = Measure-ProcessWallTime $Pwsh $bare; $null = Measure-ProcessWallTime $Pwsh $import
-        $bareMs = @(); $importMs = @(); $insideMs = @()
+        $bareMs = @(); $importMs = @(); $insideMs = @(); $emptyMs = @()
         for ($i = 0; $i -lt $n; $i++) {
             if ($i % 2) { $importMs += (Measure-ProcessWallTime $Pwsh $import).Ms; $bareMs += (Measure-ProcessWallTime $Pwsh $bare).Ms }
             else { $bareMs += (Measure-ProcessWallTime $Pwsh $bare).Ms; $importMs += (Measure-ProcessWallTime $Pwsh $import).Ms }
         }
-        for ($i = 0; $i -lt [math]::Max(3, [int]($n / 2)); $i++) { $insideMs += [double]((Measure-ProcessWallTime $Pwsh $inside).Output.Trim()) }
+        for ($i = 0; $i -lt [math]::Max(3, [int]($n / 2)); $i++) {
+            $insideMs += [double]((Measure-ProcessWallTime $Pwsh $inside).Output.Trim())
+            $emptyMs += [double]((Measure-ProcessWallTime $Pwsh $emptyInside).Output.Trim())
+        }
         $m = Get-Median $importMs; $r = Get-Median $bareMs; $added = $m - $r
         $paired = Get-Median @(for ($i = 0; $i -lt $n; $i++) { $importMs[$i] - $bareMs[$i] })
         Add-Row -Id 1 -Measure 'Import (fresh pwsh)' -Module $m -Raw $r -Unit 'ms' -Goal 'added < 100' `
-            -Note ("median of the $n paired differences: {0:N0} ms; Import-Module alone, timed inside a fresh pwsh: median {1:N0} ms" -f $paired, (Get-Median $insideMs)) `
-            -Detail @{ ImportMs = (Get-Summary $importMs); BareMs = (Get-Summary $bareMs); ImportModuleInsideMs = (Get-Summary $insideMs); PairedDifferenceMs = [math]::Round($paired, 1) }
+            -Note ("median of the $n paired differences: {0:N0} ms; Import-Module alone, timed inside a fresh pwsh: median {1:N0} ms, of which PowerShell's own Import-Module (an empty manifest module, timed the same way): median {2:N0} ms" -f $paired, (Get-Median $insideMs), (Get-Median $emptyMs)) `
+            -Detail @{ ImportMs = (Get-Summary $importMs); BareMs = (Get-Summary $bareMs); ImportModuleInsideMs = (Get-Summary $insideMs); EmptyModuleInsideMs = (Get-Summary $emptyMs); PairedDifferenceMs = [math]::Round($paired, 1) }
     }
 
     # ---------------------------------------------------------------- 2. listing
@@ -466,7 +475,7 @@ try {
     }
 
     # ---------------------------------------------------------------- 21-23. embedded engine
-    if ($Rows | Where-Object { $_ -ge 21 -and $_ -le 23 }) {
+    if ($Rows | Where-Object { $_ -ge 21 -and $_ -le 24 }) {
         $gguf = New-TestGguf (Join-Path $home2 'bench.gguf')
         Set-LlmProviderFallback -Provider @{ Name = 'embedded'; Kind = 'Embedded'; Model = $gguf } -Confirm:$false
     }
@@ -532,8 +541,28 @@ Import-Module '$($ModulePath.Replace("'", "''"))'
         Add-Row -Id 23 -Measure 'Embedded: first call in a session (load on first use)' -Module $f -Raw $x -Unit 'ms' -Goal 'report' `
             -Note ("Raw = the next call of the same session (model loaded). Of the first call, loading the engine (load context, LLamaSharp, native libraries) took a median {0:N0} ms; the rest is the model's load and first context." -f (Get-Median $engineMs)) `
             -Detail @{ FirstCallMs = (Get-Summary $firstMs); NextCallMs = (Get-Summary $nextMs); EngineLoadMs = (Get-Summary $engineMs) }
-        Clear-LlmProviderFallback -Confirm:$false
     }
+    if ($Rows -contains 24) {
+        $n = N 11
+        # Forty integers: a long answer whatever the random weights say, and one that always passes the schema, so
+        # the grammar is all that differs. The free run is held to the same number of tokens.
+        $numbers = @{ type = 'object'; required = @('numbers'); properties = @{ numbers = @{ type = 'array'; minItems = 40; maxItems = 40; items = @{ type = 'integer' } } } }
+        $rate = { param($r) ($r.CompletionTokens - 1) / ($r.Elapsed - $r.TimeToFirstToken).TotalSeconds }
+        $constrainedRun = { Invoke-LocalLlm 'List the numbers' -Provider embedded -Schema $numbers -SchemaRetryCount 0 -MaxTokens 4000 -Temperature 0 -Threads 1 -AsResponse }
+        $tokens = (& $constrainedRun).CompletionTokens
+        $freeRun = { Invoke-LocalLlm 'List the numbers' -Provider embedded -MaxTokens $tokens -Temperature 0 -Threads 1 }
+        Write-BenchLine "row 24: embedded engine, $n x Invoke-LocalLlm -Schema (a grammar from the schema; $tokens tokens) vs $n x the same call without it, as many tokens (greedy, 1 thread, interleaved)"
+        $con = @(); $free = @()
+        for ($i = 0; $i -lt $n; $i++) {
+            if ($i % 2) { $con += & $constrainedRun; $free += & $freeRun } else { $free += & $freeRun; $con += & $constrainedRun }
+        }
+        if (@($free | Where-Object CompletionTokens -NE $tokens)) { throw 'The free run ended before the constrained one''s token count: the rates would not be like for like.' }
+        $m = Get-Median @($con | ForEach-Object { & $rate $_ }); $r = Get-Median @($free | ForEach-Object { & $rate $_ })
+        Add-Row -Id 24 -Measure "Embedded: -Schema (grammar) vs free generation ($tokens tokens, tokens/s)" -Module $m -Raw $r -Added $null -Unit 'tok/s' -Goal 'ratio >= 0.8' `
+            -Note 'Tokens per second after the first piece, from LlmResponse (CompletionTokens, Elapsed, TimeToFirstToken); the grammar checks each sampled token (LLamaSharp''s Extended mode: the top candidates, the whole vocabulary only when none fits).' `
+            -Detail @{ ConstrainedTokPerS = (Get-Summary @($con | ForEach-Object { & $rate $_ })); FreeTokPerS = (Get-Summary @($free | ForEach-Object { & $rate $_ })); Tokens = $tokens }
+    }
+    if ($Rows | Where-Object { $_ -ge 21 -and $_ -le 24 }) { Clear-LlmProviderFallback -Confirm:$false }
 }
 finally {
     if ($primary) { Stop-StandIn $primary }

@@ -1,4 +1,4 @@
-# build.ps1's tasks as a user runs them (issue 11): Help, Package (with the PowerShell Gallery round trip), Bench
+# build.ps1's tasks as a user runs them (issue 11): Build (skipped when nothing changed, issue 16), Help, Package (with the PowerShell Gallery round trip), Bench
 # -Quick and Clean; Build and Test are what runs these. Each task runs in a child pwsh, as from a shell. build.ps1
 # -Task Test runs this folder after the module's suite (tests/pester), because these tasks rebuild out/.
 
@@ -17,6 +17,32 @@ BeforeAll {
     function Get-RelativeFile([string] $Folder) {
         $full = (Resolve-Path $Folder).Path
         @(Get-ChildItem $full -Recurse -File | ForEach-Object { $_.FullName.Substring($full.Length + 1).Replace('\', '/') } | Sort-Object)
+    }
+}
+
+Describe 'build.ps1 -Task Build' -Tag BuildScript {
+    It 'builds again when a file it reads has changed' {
+        # A new file among the sources (not compiled): what the module is built from is no longer what it was.
+        (Invoke-BuildTask -Arguments '-Task', 'Build').ExitCode | Should -Be 0 # up to date (the suite's build) or built now
+        $extra = Join-Path $RepoRoot ('src/build-input-test-' + [guid]::NewGuid().ToString('N') + '.txt')
+        Set-Content -LiteralPath $extra -Value 'changed'
+        try {
+            $started = [datetime]::UtcNow
+            $run = Invoke-BuildTask -Arguments '-Task', 'Build'
+            $run.ExitCode | Should -Be 0 -Because $run.Text
+            $run.Text | Should -Match 'Module built'
+            (Get-Item (Join-Path $ModuleOut 'Ultra.DockerModel.psd1')).LastWriteTimeUtc | Should -BeGreaterThan $started
+        }
+        finally { Remove-Item -LiteralPath $extra }
+    }
+    It 'does nothing when nothing it reads has changed since the last build' {
+        (Invoke-BuildTask -Arguments '-Task', 'Build').ExitCode | Should -Be 0
+        $manifest = Join-Path $ModuleOut 'Ultra.DockerModel.psd1'
+        $before = (Get-Item $manifest).LastWriteTimeUtc
+        $run = Invoke-BuildTask -Arguments '-Task', 'Build'
+        $run.ExitCode | Should -Be 0 -Because $run.Text
+        $run.Text | Should -Match 'Module up to date'
+        (Get-Item $manifest).LastWriteTimeUtc | Should -Be $before
     }
 }
 

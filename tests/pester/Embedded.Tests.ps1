@@ -56,7 +56,45 @@ Describe 'Embedded engine' -Tag Embedded {
             $t = Invoke-InTerminal "Invoke-LocalLlm 'hi' -Provider e -MaxTokens 40 -Temperature 0 -Threads 1" # the child reads this file's settings
             $t.ExitCode | Should -Be 0
             ([regex]::Matches($t.Text, [regex]::Escape($word))).Count | Should -Be 1 -Because "the answer is shown once:`n$($t.Text)"
-            $t.Text | Should -Match '\be\s+.*tiny\.gguf'
+            # The summary row: the provider, the model path from its start (the 80-column view may cut its end), both
+            # durations with their numbers, and the finish reason.
+            $row = '(?m)^e\s+' + [regex]::Escape($model.Substring(0, 16)) + '\S*\s+[\d.]+ s\s+[\d.]+ s\s+length\s*$'
+            $t.Text | Should -Match $row
+        }
+    }
+
+    Context 'Structured output: a grammar from the schema' {
+        BeforeAll {
+            # Every part bounded (a string's maxLength, numbers, enums, a short list), so any answer the grammar lets out
+            # ends within the token limit.
+            $script:invoice = @{
+                type = 'object'; required = @('number', 'total', 'paid', 'kind', 'lines')
+                properties = @{
+                    number = @{ type = 'string'; maxLength = 12 }; total = @{ type = 'number' }; paid = @{ type = 'boolean' }
+                    kind = @{ enum = @('invoice', 'receipt') }; lines = @{ type = 'array'; maxItems = 3; items = @{ type = 'integer' } }
+                }
+            }
+        }
+        It 'on its own, this model does not write JSON' {
+            { (Invoke-LocalLlm 'Extract the invoice' -Provider e -MaxTokens 60 -Seed 1 -Threads 1).Text | ConvertFrom-Json } | Should -Throw
+        }
+        It '-Schema: whatever the random weights say, the first answer parses and matches (seed <_>)' -ForEach 1, 2, 3, 4 {
+            $r = Invoke-LocalLlm 'Extract the invoice' -Provider e -Schema $invoice -SchemaRetryCount 0 -Seed $_ -MaxTokens 1000 -Threads 1 -AsResponse
+            $r.FinishReason | Should -Be 'stop' -Because "the grammar ends the answer: $($r.Text)"
+            $o = $r.Text | ConvertFrom-Json
+            $o.number | Should -BeOfType ([string])
+            $o.number.Length | Should -BeLessOrEqual 12
+            $o.total | Should -BeOfType ([ValueType])
+            $o.paid | Should -BeOfType ([bool])
+            $o.kind | Should -BeIn 'invoice', 'receipt'
+            @($o.lines).Count | Should -BeLessOrEqual 3
+            $value = Invoke-LocalLlm 'Extract the invoice' -Provider e -Schema $invoice -SchemaRetryCount 0 -Seed $_ -MaxTokens 1000 -Threads 1
+            $value.kind | Should -Be $o.kind -Because 'the object written is the parsed answer'
+        }
+        It '-AsJson answers a JSON object' {
+            $r = Invoke-LocalLlm 'hi' -Provider e -AsJson -SchemaRetryCount 0 -Seed 2 -MaxTokens 400 -Threads 1 -AsResponse
+            $r.Text.Trim() | Should -Match '^\{[\s\S]*\}$'
+            $r.Text | ConvertFrom-Json | Should -BeOfType ([pscustomobject])
         }
     }
 
@@ -91,11 +129,12 @@ Describe 'Embedded engine' -Tag Embedded {
             (Loaded $model).ActiveCalls | Should -Be 0
         }
         It 'stops at once on Ctrl+C during the prompt pass and during generation' {
-            $long = 'the little cat was happy and played in the park. ' * 80 # about 3,700 tokens
+            $long = 'the little cat was happy and played in the park. ' * 80 # 1,859 tokens: over a second to read
             Invoke-LocalLlm 'warm' -Provider wide -MaxTokens 1 -Threads 1 | Out-Null
             foreach ($case in @(@{ Prompt = $long; Max = 2; Prefill = $true }, @{ Prompt = 'Once upon a time'; Max = 100000; Prefill = $false })) {
                 $ps = [powershell]::Create()
-                $null = $ps.AddScript("Import-Module '$ModulePath'; Invoke-LocalLlm '$($case.Prompt)' -Provider wide -MaxTokens $($case.Max) -Threads 1 -Stream")
+                # Greedy: this model's answer runs over a thousand tokens before its end token, seconds to cancel in.
+                $null = $ps.AddScript("Import-Module '$ModulePath'; Invoke-LocalLlm '$($case.Prompt)' -Provider wide -MaxTokens $($case.Max) -Temperature 0 -Threads 1 -Stream")
                 $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
                 $run = $ps.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]::new(), $output)
                 # Into the prompt pass (the call holds the model), or into generation (pieces are out).

@@ -37,3 +37,24 @@ Describe 'The shipped manifest' {
         $uris | Should -BeNullOrEmpty -Because 'an address goes in only when it is real'
     }
 }
+
+# Issue 16: Import-Module pays only for what every later call needs. Anything the first call can load is left to it:
+# the libraries the cmdlets use (Microsoft.Extensions.AI, System.Text.Json, the JSON schema ones) and the embedded
+# engine (embedded/, LLamaSharp, native llama.cpp). What import costs is measured by build.ps1 -Task Bench, row 1.
+Describe 'What Import-Module loads' {
+    It 'loads the module''s two assemblies and its views, nothing else of the module folder, and adds no type accelerators' {
+        $script = @"
+`$accelerators = [psobject].Assembly.GetType('System.Management.Automation.TypeAccelerators')
+`$before = @(`$accelerators::Get.Keys)
+Import-Module '$ModulePath'
+`$folder = '$ModuleDir'
+[AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { -not `$_.IsDynamic -and `$_.Location.StartsWith(`$folder) } | ForEach-Object { 'loaded:' + `$_.GetName().Name }
+@(`$accelerators::Get.Keys) | Where-Object { `$_ -notin `$before } | ForEach-Object { 'accelerator:' + `$_ }
+'views:' + @(Get-FormatData -TypeName 'Ultra.DockerModel.*').Count
+"@
+        $out = @(& $Pwsh -NoLogo -NoProfile -NonInteractive -Command $script)
+        @($out | Where-Object { $_ -like 'loaded:*' } | Sort-Object) | Should -Be @('loaded:Ultra.DockerModel', 'loaded:Ultra.DockerModel.Core')
+        @($out | Where-Object { $_ -like 'accelerator:*' }) | Should -BeNullOrEmpty
+        [int](($out | Where-Object { $_ -like 'views:*' }) -replace 'views:') | Should -BeGreaterThan 0 -Because 'the format views are there from the start'
+    }
+}

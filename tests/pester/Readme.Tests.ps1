@@ -1,6 +1,6 @@
 # Issue 10 item 21: README.md's session block runs as written against the stand-in runner. The block is read from
 # README.md itself, so the README keeps saying what the module does: every command runs without an error, in a folder
-# laid out as the README assumes (./out/Ultra.DockerModel, notes.txt), and the output shown under a command (table
+# laid out as the README assumes (./out/Ultra.DockerModel, notes.txt, invoices/*.txt), and the output shown under a command (table
 # headers, the first cell of each line) is what it prints. Commands that need a real runner (Get-LocalModelRunner)
 # run against the stand-in too.
 
@@ -27,6 +27,9 @@ BeforeAll {
     Copy-Item -Recurse -LiteralPath (Split-Path $ModulePath) -Destination (Join-Path $session 'out/Ultra.DockerModel')
     Copy-Item -Recurse -LiteralPath (Join-Path $RepoRoot 'docs') -Destination (Join-Path $session 'docs')
     Set-Content -LiteralPath (Join-Path $session 'notes.txt') -Value 'The Rhine, the Danube and the Volga are rivers.'
+    $null = New-Item -ItemType Directory -Path (Join-Path $session 'invoices')
+    Set-Content -LiteralPath (Join-Path $session 'invoices/a.txt') -Value 'Invoice A-17: 3 chairs, total 120.50 EUR'
+    Set-Content -LiteralPath (Join-Path $session 'invoices/b.txt') -Value 'Invoice B-2: one desk, 89 EUR'
 
     # Each command dot-sourced (so $r lives on), all its streams as text, behind a marker line.
     $script = @('$ErrorActionPreference = ''Stop''', '$ProgressPreference = ''SilentlyContinue''')
@@ -86,5 +89,22 @@ Describe 'The session in README.md' {
         $tags | Should -Contain 'ai/llama3.2:latest'
         $tags | Should -Not -Contain 'ai/smollm2:latest'
         (Get-LlmProviderFallback).Name | Should -Be @('local', 'ollama')
+    }
+
+    It 'extracted one CSV row per invoice file, and the semantic search printed the three closest lines' {
+        $rows = Import-Csv -LiteralPath (Join-Path $TestDrive 'session/invoices.csv')
+        $rows.number | Should -BeLike 'number: Extract the invoice*Invoice *' # the stand-in quotes the prompt in every string
+        $rows.number[0] | Should -BeLike '*A-17*'
+        $rows.number[1] | Should -BeLike '*B-2*'
+        $rows.total | Should -Be @('42.5', '42.5')
+        $search = $Steps | Where-Object Command -Like '*Get-LlmEmbedding*'
+        $lines = @($search.Printed | Where-Object { $_ -match '^\s*-?[01]\.\d+\s' })
+        $lines | Should -HaveCount 3 -Because ($search.Printed -join "`n")
+        $lines[0] | Should -Match 'TCP' -Because 'the closest line of the setup guide speaks of host TCP'
+    }
+
+    It 'wrote nothing into the checkout' {
+        Join-Path $RepoRoot 'invoices.csv' | Should -Not -Exist
+        Join-Path $RepoRoot 'summary.txt' | Should -Not -Exist
     }
 }

@@ -137,4 +137,10 @@ Describe 'The <View> table view at 80 columns' -ForEach $viewCases {
         }
         @($units | Select-Object -Unique).Count | Should -BeLessOrEqual 1 -Because "the durations read $($units -join ', ')"
     }
+
+    It 'shows each duration with its number' {
+        # A script block that reads a property wrongly (a Nullable's .Value, which PowerShell has already unwrapped)
+        # formats $null: the cell is a bare unit.
+        foreach ($row in $rendered.Rows) { $row | Should -Not -Match '^(ms|s|m|min|h)$' -Because "a cell reads '$($row -join ' | ')'" }
+    }
 }

@@ -11,10 +11,10 @@ namespace Ultra.DockerModel.Structured
     /// A llama.cpp grammar (GBNF) that only lets JSON of a schema out, for the in-process engine (the runner's
     /// llama-server does this itself from response_format). After llama.cpp's json-schema-to-grammar, for the subset
     /// structured output uses: object (properties in order, required ones always, optional ones each may be left
-    /// out), array (items, minItems, maxItems), string (enum, const, format date/date-time/uuid as plain strings),
-    /// integer, number, boolean, null, enum/const of any JSON value, anyOf/oneOf, local $ref, and type lists. Anything
-    /// else (patterns, numeric ranges, additionalProperties with a schema) is allowed as any JSON value of that type;
-    /// the answer is still checked against the full schema afterwards (<see cref="JsonAnswer"/>).
+    /// out), array (items, minItems, maxItems), string (minLength, maxLength, enum, const, format date/date-time/uuid
+    /// as plain strings), integer, number, boolean, null, enum/const of any JSON value, anyOf/oneOf, local $ref, and
+    /// type lists. Anything else (patterns, numeric ranges, additionalProperties with a schema) is allowed as any JSON
+    /// value of that type; the answer is still checked against the full schema afterwards (<see cref="JsonAnswer"/>).
     /// </summary>
     public sealed class JsonSchemaGrammar
     {
@@ -109,7 +109,11 @@ namespace Ultra.DockerModel.Structured
                     return "\"[\" ws " + Repeat(item, min, max) + " \"]\" " + Primitive("ws");
                 case "string":
                     Primitive("char");
-                    return Primitive("string");
+                    // A length bound keeps a small model from writing one string until the token limit cuts the JSON.
+                    int? shortest = schema.TryGetProperty("minLength", out var sl) && sl.TryGetInt32(out int c) ? c : null;
+                    int? longest = schema.TryGetProperty("maxLength", out var ll) && ll.TryGetInt32(out int d) ? d : null;
+                    if (shortest is null && longest is null) return Primitive("string");
+                    return "\"\\\"\" char{" + (shortest ?? 0).ToString(CultureInfo.InvariantCulture) + "," + longest?.ToString(CultureInfo.InvariantCulture) + "} \"\\\"\" " + Primitive("ws");
                 case "integer":
                 case "number":
                 case "boolean":

@@ -1,5 +1,7 @@
 using System;
+using System.Linq;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Json.Schema;
 using Microsoft.Extensions.AI;
@@ -39,23 +41,53 @@ namespace Ultra.DockerModel.Structured
 
         internal static OutputSchema Parse(string json, Type? type, string? name = null)
         {
-            JsonElement root;
+            JsonNode? root;
             try
             {
-                using var doc = JsonDocument.Parse(json);
-                root = doc.RootElement.Clone();
+                root = JsonNode.Parse(json);
             }
             catch (JsonException e)
             {
                 throw new DockerModelException(ErrorKind.InvalidInvocation, $"The schema is not valid JSON: {e.Message}");
             }
-            if (root.ValueKind != JsonValueKind.Object)
+            if (root is not JsonObject schemaObject)
                 throw new DockerModelException(ErrorKind.InvalidInvocation, "The schema must be a JSON object (for example @{ type = 'object'; properties = @{ ... } }).");
-            if (name is null && root.TryGetProperty("title", out var title) && title.ValueKind == JsonValueKind.String)
-                name = title.GetString();
-            var schema = new OutputSchema(JsonSerializer.Serialize(root), name != null && NameRule.IsMatch(name) ? name : "response", type);
+            ListsWhereListsGo(schemaObject, false);
+            if (name is null && schemaObject["title"] is JsonValue title && title.TryGetValue(out string? titleText))
+                name = titleText;
+            var schema = new OutputSchema(schemaObject.ToJsonString(), name != null && NameRule.IsMatch(name) ? name : "response", type);
             schema.Validator(); // a schema the validator cannot read fails here, before any request
             return schema;
+        }
+
+        // Keywords whose members are names (of properties, definitions), each naming a schema; and keywords holding data.
+        private static readonly string[] NameMaps = { "properties", "patternProperties", "$defs", "definitions", "dependentSchemas" };
+        private static readonly string[] DataKeywords = { "const", "default", "examples", "enum" };
+
+        /// <summary>
+        /// <c>required</c> and <c>enum</c> always take a list, but PowerShell makes a list of one its item
+        /// (<c>required = 'number'</c> is a string): such a lone value becomes a list of one, as the user meant.
+        /// </summary>
+        private static void ListsWhereListsGo(JsonNode? node, bool namesHere)
+        {
+            switch (node)
+            {
+                case JsonObject o:
+                    foreach (var member in o.ToList())
+                    {
+                        if (!namesHere && (member.Key == "required" || member.Key == "enum") && member.Value is JsonValue lone)
+                        {
+                            o.Remove(member.Key);
+                            o[member.Key] = new JsonArray(lone);
+                        }
+                        else if (namesHere || !DataKeywords.Contains(member.Key))
+                            ListsWhereListsGo(member.Value, !namesHere && NameMaps.Contains(member.Key));
+                    }
+                    break;
+                case JsonArray a:
+                    foreach (var item in a) ListsWhereListsGo(item, false);
+                    break;
+            }
         }
 
         /// <summary>A schema whose properties are the public properties of <paramref name="type"/> (see <see cref="SchemaFromType"/>).</summary>

@@ -4,15 +4,23 @@ using Microsoft.Extensions.AI;
 using Ultra.DockerModel.Embedded.Models;
 using Ultra.DockerModel.Embedded.Native;
 using Ultra.DockerModel.Engine;
+using Ultra.DockerModel.Structured;
 
 namespace Ultra.DockerModel.Embedded.Chat
 {
     /// <summary>ChatOptions to llama.cpp's sampler chain. Unset values take llama-server's defaults, as Docker Model Runner does.</summary>
     internal static class Sampling
     {
+        /// <summary>
+        /// The request's grammar: one set with EngineChatOptions.SetGrammar, else the JSON of its ResponseFormat (-Schema,
+        /// -AsJson), which llama-server builds from response_format itself and this engine builds here.
+        /// </summary>
+        private static string? Grammar(ChatOptions? options, out string root) =>
+            options.Grammar(out root) ?? (options?.ResponseFormat is ChatResponseFormatJson json ? JsonSchemaGrammar.For(json) : null);
+
         public static DefaultSamplingPipeline Create(ChatOptions? options, ResidentModel model, CallLog log)
         {
-            string? gbnf = options.Grammar(out string root);
+            string? gbnf = Grammar(options, out string root);
             if (gbnf != null) GrammarCheck.Validate(model, gbnf, root, log);
             try
             {

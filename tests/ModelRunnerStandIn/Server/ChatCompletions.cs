@@ -56,9 +56,10 @@ public sealed class ChatCompletions(ServerState state)
         var reasoning = cfg.Reasoning ? AnswerBuilder.ReasoningPieces(user) : [];
         var slow = state.TakeFault(Faults.Slow);
         var crash = state.TakeFault(Faults.CrashMidStream);
+        var stall = !crash && state.TakeFault(Faults.StallMidStream);
         var reply = new Reply(model, pieces, reasoning, finish, AnswerBuilder.PromptTokens(body),
             FirstDelay: slow ? (cfg.FirstTokenDelayMs > 0 ? cfg.FirstTokenDelayMs : Faults.DefaultSlowDelayMs) : cfg.FirstTokenDelayMs,
-            TokenDelay: cfg.TokenDelayMs, CrashAfter: crash ? cfg.CrashAfterPieces : -1,
+            TokenDelay: cfg.TokenDelayMs, CrashAfter: crash || stall ? cfg.CrashAfterPieces : -1, Stall: stall,
             Usage: (body["stream_options"]?["include_usage"]?.Bool ?? false), AlwaysUsage: cfg.AlwaysSendUsage);
 
         var (runner, cold) = state.Runners.Use(model);
@@ -96,7 +97,7 @@ public sealed class ChatCompletions(ServerState state)
     }
 
     private sealed record Reply(string Model, List<byte[]> Pieces, List<byte[]> Reasoning, string Finish, long PromptTokens,
-        int FirstDelay, int TokenDelay, int CrashAfter, bool Usage, bool AlwaysUsage)
+        int FirstDelay, int TokenDelay, int CrashAfter, bool Stall, bool Usage, bool AlwaysUsage)
     {
         public readonly string Id = "chatcmpl-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(12)).ToLowerInvariant();
         public readonly long Created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
@@ -204,12 +205,12 @@ public sealed class ChatCompletions(ServerState state)
             int content = 0;
             foreach (var piece in r.Pieces)
             {
-                if (content == r.CrashAfter) { ex.Close(); return; } // a crashed runner: no final chunk, no terminator
+                if (content == r.CrashAfter) { await StopAsync(ex, r); return; }
                 await Pause(sent++ == 0 ? r.FirstDelay : r.TokenDelay);
                 await Event(ex, Chunk(r, Choice(null, J.O(("content", new JString(piece))))));
                 content++;
             }
-            if (content == r.CrashAfter) { ex.Close(); return; }
+            if (content == r.CrashAfter) { await StopAsync(ex, r); return; }
             await Event(ex, Chunk(r, Choice(J.S(r.Finish), new JObject()),
                 ("timings", Timings(r)), ("usage", r.AlwaysUsage ? UsageJson(r) : null)));
             if (r.Usage) await Event(ex, Chunk(r, new JArray(), ("usage", UsageJson(r))));
@@ -225,11 +226,18 @@ public sealed class ChatCompletions(ServerState state)
         }
     }
 
+    // A crashed runner closes at once (no final chunk, no terminator); a stalled one sends nothing more until the client leaves.
+    private static async Task StopAsync(HttpExchange ex, Reply r)
+    {
+        if (r.Stall) await ex.WaitForClientGoneAsync();
+        ex.Close();
+    }
+
     private static Task Pause(int ms) => ms > 0 ? Task.Delay(ms) : Task.CompletedTask;
 
     private static async Task WholeAsync(HttpExchange ex, Reply r)
     {
-        if (r.CrashAfter >= 0) { ex.Close(); return; }
+        if (r.CrashAfter >= 0) { await StopAsync(ex, r); return; }
         await Pause(r.FirstDelay);
         await Pause(r.TokenDelay * Math.Max(0, r.Pieces.Count - 1));
         var message = J.O(("role", J.S("assistant")), ("content", new JString(r.Pieces.SelectMany(p => p).ToArray())));

@@ -85,6 +85,15 @@ public sealed class ModelsApi(ServerState state)
 
         var cfg = state.Config;
         bool failMidway = state.TakeFault(Faults.PullStreamError);
+        if (state.TakeFault(Faults.PullStall))
+        {
+            // A download that stops moving: what a client's time limit is for. The runner notices when the client leaves.
+            await SendLine(ex, json, Progress(art, art.LayerDigest, art.ModelBytes, art.ModelBytes / 8));
+            await ex.WaitForClientGoneAsync();
+            Interlocked.Increment(ref state.Stats.AbortedPulls);
+            ex.Close();
+            return;
+        }
         const int steps = 8;
         for (int k = 1; k <= steps; k++)
         {

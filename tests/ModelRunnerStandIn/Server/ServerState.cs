@@ -4,7 +4,7 @@ namespace ModelRunnerStandIn.Server;
 
 public sealed class ServerStats
 {
-    public long Requests, ChatRequests, ActiveStreams, CompletedStreams, AbortedStreams, OpenConnections, Pulls, StatusRequests;
+    public long Requests, ChatRequests, ActiveStreams, CompletedStreams, AbortedStreams, OpenConnections, Pulls, AbortedPulls, StatusRequests;
     // The connections that carried a chat request: fewer than the chat requests when a client keeps its connection.
     private readonly HashSet<object> _chatConnections = new(ReferenceEqualityComparer.Instance);
 
@@ -26,6 +26,7 @@ public sealed class ServerStats
         ("abortedStreams", J.N(Interlocked.Read(ref AbortedStreams))),
         ("openConnections", J.N(Interlocked.Read(ref OpenConnections))),
         ("pulls", J.N(Interlocked.Read(ref Pulls))),
+        ("abortedPulls", J.N(Interlocked.Read(ref AbortedPulls))),
         ("statusRequests", J.N(Interlocked.Read(ref StatusRequests))),
         ("chatConnections", J.N(ChatConnections)));
 
@@ -37,6 +38,7 @@ public sealed class ServerStats
         Interlocked.Exchange(ref CompletedStreams, 0);
         Interlocked.Exchange(ref AbortedStreams, 0);
         Interlocked.Exchange(ref Pulls, 0);
+        Interlocked.Exchange(ref AbortedPulls, 0);
         Interlocked.Exchange(ref StatusRequests, 0);
         lock (_chatConnections) _chatConnections.Clear();
     }

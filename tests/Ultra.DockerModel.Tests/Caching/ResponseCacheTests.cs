@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading.Tasks;
 using Ultra.DockerModel.Caching;
 using Ultra.DockerModel.Routing;
+using Ultra.DockerModel.Settings;
 using Ultra.DockerModel.Structured;
 using Ultra.DockerModel.Tests.Routing;
 using Ultra.DockerModel.Tests.StandIn;
@@ -73,6 +74,29 @@ public sealed class ResponseCacheTests : IDisposable
         Assert.NotEqual(CacheKey.For(_provider, Chain.Prompt("a"), null), CacheKey.For(_provider, Chain.Prompt("a"), "sha256:1234"));
         var elsewhere = Chain.OpenAI(_provider.Name, "http://127.0.0.1:1/v1");
         Assert.NotEqual(CacheKey.For(_provider, Chain.Prompt("a"), null), CacheKey.For(elsewhere, Chain.Prompt("a"), null));
+    }
+
+    [Fact]
+    public void An_embedded_model_file_keys_on_the_file_not_on_the_path_as_typed()
+    {
+        Directory.CreateDirectory(_folder);
+        string file = Path.Combine(_folder, "m.gguf");
+        File.WriteAllBytes(file, new byte[100]);
+        var digestOf = ModelDigests.Of(new ModuleSettings());
+        var embedded = new LlmProvider { Name = "e", Kind = LlmProviderKind.Embedded, Model = file };
+        string? first = digestOf(embedded);
+        Assert.StartsWith("file:" + file + "|100|", first);
+        Assert.Equal(first, digestOf(new LlmProvider { Name = "e", Kind = LlmProviderKind.Embedded, Model = Path.Combine(_folder, ".", "m.gguf") }));
+
+        // New weights in the same place (a rename over it, as a download does): another key.
+        string fresh = Path.Combine(_folder, "fresh.tmp");
+        File.WriteAllBytes(fresh, new byte[100]);
+        File.SetLastWriteTimeUtc(fresh, File.GetLastWriteTimeUtc(file).AddSeconds(1));
+        File.Move(fresh, file, overwrite: true);
+        Assert.NotEqual(first, digestOf(embedded));
+        File.WriteAllBytes(file, new byte[101]);
+        Assert.EndsWith("|101|" + File.GetLastWriteTimeUtc(file).Ticks, digestOf(embedded));
+        Assert.Null(digestOf(new LlmProvider { Name = "e", Kind = LlmProviderKind.Embedded, Model = Path.Combine(_folder, "missing.gguf") }));
     }
 
     [Fact]

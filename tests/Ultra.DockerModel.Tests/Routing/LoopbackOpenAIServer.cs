@@ -1,3 +1,4 @@
+#nullable enable // also when Pester compiles this file with Add-Type
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
@@ -38,6 +39,9 @@ public sealed class LoopbackOpenAIServer : IDisposable
 
     /// <summary>Writes the answer to one request; the default is a short SSE answer.</summary>
     public Func<HttpListenerResponse, Task> Respond { get; set; } = r => Sse(r, "data: {\"choices\":[{\"delta\":{\"content\":\"ok\"}}]}", "data: [DONE]");
+
+    /// <summary>When set, answers from the request's path and body instead of <see cref="Respond"/>.</summary>
+    public Func<string, string, HttpListenerResponse, Task>? RespondTo { get; set; }
 
     public static async Task Sse(HttpListenerResponse response, params string[] events)
     {
@@ -86,9 +90,11 @@ public sealed class LoopbackOpenAIServer : IDisposable
             catch (HttpListenerException) { return; }
             catch (ObjectDisposedException) { return; }
             Requests.Enqueue(new System.Collections.Specialized.NameValueCollection(context.Request.Headers));
+            string path = context.Request.Url?.AbsolutePath ?? "", body;
             using (var reader = new System.IO.StreamReader(context.Request.InputStream))
-                Bodies.Enqueue((context.Request.Url?.AbsolutePath ?? "", await reader.ReadToEndAsync()));
-            try { await Respond(context.Response); }
+                body = await reader.ReadToEndAsync();
+            Bodies.Enqueue((path, body));
+            try { await (RespondTo is { } respondTo ? respondTo(path, body, context.Response) : Respond(context.Response)); }
             catch (Exception) { try { context.Response.Abort(); } catch (Exception) { } }
         }
     }

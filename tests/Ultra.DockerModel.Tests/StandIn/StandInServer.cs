@@ -194,7 +194,7 @@ public sealed class StandInServer : IDisposable
     /// <summary>"Re-pushes" a catalog tag: the registry holds a new artifact (a new digest) for it now; returns the new id.</summary>
     public string Repush(string tag) => Send(HttpMethod.Post, "/_standin/repush", JsonSerializer.Serialize(new { tag })).GetProperty("id").GetString()!;
 
-    /// <summary>Counters: requests, chatRequests, activeStreams, completedStreams, abortedStreams, openConnections, pulls, statusRequests, chatConnections.</summary>
+    /// <summary>Counters: requests, chatRequests, activeStreams, completedStreams, abortedStreams, openConnections, pulls, abortedPulls, statusRequests, chatConnections.</summary>
     public JsonElement GetStats() => Send(HttpMethod.Get, "/_standin/stats", null);
 
     private JsonElement Send(HttpMethod method, string path, string? body)

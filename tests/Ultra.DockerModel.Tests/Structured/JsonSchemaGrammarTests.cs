@@ -52,4 +52,13 @@ public sealed class JsonSchemaGrammarTests
         Assert.Contains("ref-node ::= \"{\" ws \"\\\"kids\\\"\" ws \":\" ws ref-node-kids \"}\" ws", gbnf);
         Assert.Empty(Undefined(gbnf));
     }
+
+    [Fact]
+    public void A_string_length_bound_bounds_the_characters()
+    {
+        var gbnf = JsonSchemaGrammar.For(OutputSchema.Parse("{\"type\":\"object\",\"properties\":{\"code\":{\"type\":\"string\",\"minLength\":2,\"maxLength\":12},\"note\":{\"type\":\"string\",\"minLength\":1}},\"required\":[\"code\",\"note\"]}"));
+        Assert.Contains("root-code ::= \"\\\"\" char{2,12} \"\\\"\" ws\n", gbnf);
+        Assert.Contains("root-note ::= \"\\\"\" char{1,} \"\\\"\" ws\n", gbnf);
+        Assert.Empty(Undefined(gbnf));
+    }
 }

@@ -137,6 +137,26 @@ public sealed class StructuredOutputTests
     }
 
     [Fact]
+    public void A_lone_required_or_enum_value_is_a_list_of_one_as_PowerShell_users_write_it()
+    {
+        // @{ required = 'number' } is a string in PowerShell, not a list of one: the schema would be refused.
+        var schema = OutputSchema.Parse(
+            "{\"type\":\"object\",\"required\":\"number\",\"properties\":{\"number\":{\"type\":\"string\",\"enum\":\"A-1\"}," +
+            "\"required\":true,\"enum\":{\"type\":\"object\",\"required\":\"x\"}},\"default\":{\"required\":\"kept\"}}");
+        using var doc = JsonDocument.Parse(schema.Json!);
+        var root = doc.RootElement;
+        Assert.Equal("[\"number\"]", root.GetProperty("required").GetRawText());
+        var props = root.GetProperty("properties");
+        Assert.Equal("[\"A-1\"]", props.GetProperty("number").GetProperty("enum").GetRawText());
+        Assert.Equal(JsonValueKind.True, props.GetProperty("required").ValueKind); // a property named required stays a schema
+        Assert.Equal("[\"x\"]", props.GetProperty("enum").GetProperty("required").GetRawText());
+        Assert.Equal("\"kept\"", root.GetProperty("default").GetProperty("required").GetRawText()); // data, not a schema
+        Assert.NotNull(JsonAnswer.Check(schema, "{\"number\":\"A-1\",\"required\":1,\"enum\":{\"x\":2}}", out _));
+        Assert.Null(JsonAnswer.Check(schema, "{\"number\":\"B-2\"}", out string? problem));
+        Assert.NotNull(problem);
+    }
+
+    [Fact]
     public void A_schema_that_is_not_JSON_is_refused_before_any_request()
     {
         var e = Assert.Throws<DockerModelException>(() => OutputSchema.Parse("{type: object"));
