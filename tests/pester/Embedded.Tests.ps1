@@ -268,6 +268,20 @@ Describe 'Embedded fallback: -Model when Docker Model Runner cannot answer' -Tag
             $seen.Count | Should -BeGreaterThan 10
             $seen[0].Generating | Should -BeTrue
         }
+        # README's first command on a machine with neither Docker nor a reachable registry.
+        It 'with -AutoPull and no registry to reach, is RegistryUnreachable naming the registry' {
+            $closed = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+            $closed.Start(); $port = $closed.LocalEndpoint.Port; $closed.Stop() # a port nothing listens on
+            $saved = $env:DEFAULT_REGISTRY
+            $env:DEFAULT_REGISTRY = "127.0.0.1:$port"
+            try {
+                $e = { Invoke-LocalLlm 'Say hello in five words' -Model ai/smollm2 -AutoPull } | Should -Throw -PassThru
+                $e.FullyQualifiedErrorId | Should -BeLike 'RegistryUnreachable,*'
+                $e.CategoryInfo.Category | Should -Be 'ConnectionError'
+                $e.Exception.Message | Should -BeLike "*127.0.0.1:$port*"
+            }
+            finally { $env:DEFAULT_REGISTRY = $saved }
+        }
         It 'is DockerNotInstalled, as before, for a model in no store or with the EmbeddedFallback setting off' {
             { Invoke-LocalLlm 'hi' -Model ai/absent -MaxTokens 2 } | Should -Throw -ErrorId 'DockerNotInstalled,*'
             Set-LlmProviderFallback -EmbeddedFallback:$false
