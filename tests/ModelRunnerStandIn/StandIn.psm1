@@ -27,7 +27,8 @@ function New-TestGguf {
     <#
     .SYNOPSIS
     Writes a tiny random-weight GGUF model (the tests' GgufWriter: llama architecture, multi-byte vocabulary, ChatML
-    template) and returns its path. Options: -Embedding, -Layers, -Context, -Template chatml|none|unknown, -Architecture.
+    template) and returns its path. Options: -Embedding, -Layers, -Context, -Template chatml|none|unknown, -Architecture,
+    -Pooling mean|cls|last (an embedding model's pooling, as an embedding GGUF carries it).
     With -Store and -Tag the model is put into a store in Docker's layout (as after a pull) and the blob's path returned.
     #>
     [CmdletBinding()]
@@ -36,10 +37,10 @@ function New-TestGguf {
         [Parameter(Mandatory)] [string] $Path,
         [int] $Embedding, [int] $Layers, [int] $FeedForward, [int] $Context, [int] $Seed,
         [ValidateSet('chatml', 'none', 'unknown')] [string] $Template, [string] $Architecture,
-        [string] $Store, [string] $Tag
+        [ValidateSet('mean', 'cls', 'last')] [string] $Pooling, [string] $Store, [string] $Tag
     )
     $arguments = @('gguf', $Path)
-    foreach ($name in 'Embedding', 'Layers', 'FeedForward', 'Context', 'Seed', 'Template', 'Architecture', 'Store', 'Tag') {
+    foreach ($name in 'Embedding', 'Layers', 'FeedForward', 'Context', 'Seed', 'Template', 'Architecture', 'Pooling', 'Store', 'Tag') {
         if ($PSBoundParameters.ContainsKey($name)) {
             $option = if ($name -eq 'Architecture') { '--arch' } elseif ($name -eq 'FeedForward') { '--feed-forward' } else { '--' + $name.ToLowerInvariant() }
             $arguments += $option, $PSBoundParameters[$name]

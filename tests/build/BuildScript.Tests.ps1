@@ -84,6 +84,12 @@ Describe 'build.ps1 -Task Package' -Tag BuildScript {
         $files | Should -Be (Get-RelativeFile $ModuleOut)
         $files | Should -Contain 'LICENSE'
         $files | Should -Not -Match '\.(pdb|deps\.json|runtimeconfig\.json)$|Tests|StandIn'
+        # The embedded engine (issue 13 item 8): llama.cpp's CPU builds for the four platforms, no multimodal, no musl.
+        $files | Should -Contain 'embedded/Ultra.DockerModel.Embedded.dll'
+        foreach ($native in 'linux-x64/native/avx2/libllama.so', 'win-x64/native/avx2/llama.dll', 'osx-arm64/native/libllama.dylib', 'osx-x64/native/libllama.dylib') {
+            $files | Should -Contain "embedded/runtimes/$native"
+        }
+        $files | Should -Not -Match 'mtmd|musl'
     }
 
     It 'installs with Install-PSResource from a local repository and imports by name in a fresh pwsh, with its commands and help' {

@@ -65,25 +65,25 @@ Describe 'Embedded engine' -Tag Embedded {
 
     Context 'Structured output: a grammar from the schema' {
         BeforeAll {
-            # Every part bounded (a string's maxLength, numbers, enums, a short list), so any answer the grammar lets out
-            # ends within the token limit.
-            $script:invoice = @{
-                type = 'object'; required = @('number', 'total', 'paid', 'kind', 'lines')
-                properties = @{
-                    number = @{ type = 'string'; maxLength = 12 }; total = @{ type = 'number' }; paid = @{ type = 'boolean' }
-                    kind = @{ enum = @('invoice', 'receipt') }; lines = @{ type = 'array'; maxItems = 3; items = @{ type = 'integer' } }
+            # Every part bounded by the grammar (numbers, enums, a short list), so any answer it lets out ends within the
+            # token limit. No free string: the grammar counts a string's maxLength in code points as llama.cpp decodes
+            # them, the validator in UTF-16 units, and random weights write invalid UTF-8 (one U+FFFD per byte) and
+            # astral characters. [ordered]: a hashtable's key order, hence the grammar, changes with each process.
+            $script:invoice = [ordered]@{
+                type = 'object'; required = @('total', 'paid', 'kind', 'lines')
+                properties = [ordered]@{
+                    total = @{ type = 'number' }; paid = @{ type = 'boolean' }; kind = @{ enum = @('invoice', 'receipt') }
+                    lines = [ordered]@{ type = 'array'; maxItems = 3; items = @{ type = 'integer' } }
                 }
             }
         }
         It 'on its own, this model does not write JSON' {
             { (Invoke-LocalLlm 'Extract the invoice' -Provider e -MaxTokens 60 -Seed 1 -Threads 1).Text | ConvertFrom-Json } | Should -Throw
         }
-        It '-Schema: whatever the random weights say, the first answer parses and matches (seed <_>)' -ForEach 1, 2, 3, 4 {
+        It '-Schema: whatever the random weights say, the first answer parses and matches (seed <_>)' -ForEach 1, 2, 3, 4, 5, 6 {
             $r = Invoke-LocalLlm 'Extract the invoice' -Provider e -Schema $invoice -SchemaRetryCount 0 -Seed $_ -MaxTokens 1000 -Threads 1 -AsResponse
             $r.FinishReason | Should -Be 'stop' -Because "the grammar ends the answer: $($r.Text)"
             $o = $r.Text | ConvertFrom-Json
-            $o.number | Should -BeOfType ([string])
-            $o.number.Length | Should -BeLessOrEqual 12
             $o.total | Should -BeOfType ([ValueType])
             $o.paid | Should -BeOfType ([bool])
             $o.kind | Should -BeIn 'invoice', 'receipt'
@@ -95,6 +95,37 @@ Describe 'Embedded engine' -Tag Embedded {
             $r = Invoke-LocalLlm 'hi' -Provider e -AsJson -SchemaRetryCount 0 -Seed 2 -MaxTokens 400 -Threads 1 -AsResponse
             $r.Text.Trim() | Should -Match '^\{[\s\S]*\}$'
             $r.Text | ConvertFrom-Json | Should -BeOfType ([pscustomobject])
+        }
+    }
+
+    Context 'Embeddings: Get-LlmEmbedding over an Embedded provider' {
+        BeforeAll {
+            # An embedding GGUF carries its pooling; these have the weights of $model (same writer, same seed).
+            $script:meanPooled = New-TestGguf (Join-Path $TestDrive 'embed-mean.gguf') -Pooling mean
+            $script:lastPooled = New-TestGguf (Join-Path $TestDrive 'embed-last.gguf') -Pooling last
+            $script:chain = Get-LlmProviderFallback
+            Set-LlmProviderFallback -Provider (@($chain) + (New-LlmProvider -Name vec -Kind Embedded -Model $meanPooled) + (New-LlmProvider -Name vec-last -Kind Embedded -Model $lastPooled))
+            $script:docs = 'How do I reset my password?', 'Where is the invoice for March?', 'Password rules: twelve characters', 'Opening hours of the shop'
+        }
+        AfterAll { Set-LlmProviderFallback -Provider $chain }
+
+        It 'writes one vector per text, and -Query ranks the text it equals first' {
+            $e = $docs | Get-LlmEmbedding -Provider vec -Query $docs[2] -ErrorAction Stop
+            $e.Text | Should -Be $docs
+            $e[0].Provider | Should -Be 'vec'
+            $e[0].Model | Should -Be $meanPooled
+            $e[0].Dimensions | Should -Be 64
+            $e[0].Vector | Should -BeOfType ([float])
+            @($e.Vector | Select-Object -Unique).Count | Should -BeGreaterThan 10
+            $top = $e | Sort-Object Similarity -Descending | Select-Object -First 1
+            $top.Text | Should -Be $docs[2]
+            $top.Similarity | Should -BeGreaterThan 0.9999
+        }
+        It 'pools as the GGUF says, and a language model by the mean of its states' {
+            $v = { param($provider) ($docs[0] | Get-LlmEmbedding -Provider $provider -ErrorAction Stop).Vector }
+            $mean = & $v vec
+            & $v e | Should -Be $mean -Because 'a language model has no pooling of its own: the engine averages, as the mean-pooled GGUF does'
+            & $v vec-last | Should -Not -Be $mean -Because 'the last token''s state is not the mean'
         }
     }
 
@@ -236,6 +267,20 @@ Describe 'Embedded fallback: -Model when Docker Model Runner cannot answer' -Tag
             }
             $seen.Count | Should -BeGreaterThan 10
             $seen[0].Generating | Should -BeTrue
+        }
+        # README's first command on a machine with neither Docker nor a reachable registry.
+        It 'with -AutoPull and no registry to reach, is RegistryUnreachable naming the registry' {
+            $closed = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+            $closed.Start(); $port = $closed.LocalEndpoint.Port; $closed.Stop() # a port nothing listens on
+            $saved = $env:DEFAULT_REGISTRY
+            $env:DEFAULT_REGISTRY = "127.0.0.1:$port"
+            try {
+                $e = { Invoke-LocalLlm 'Say hello in five words' -Model ai/smollm2 -AutoPull } | Should -Throw -PassThru
+                $e.FullyQualifiedErrorId | Should -BeLike 'RegistryUnreachable,*'
+                $e.CategoryInfo.Category | Should -Be 'ConnectionError'
+                $e.Exception.Message | Should -BeLike "*127.0.0.1:$port*"
+            }
+            finally { $env:DEFAULT_REGISTRY = $saved }
         }
         It 'is DockerNotInstalled, as before, for a model in no store or with the EmbeddedFallback setting off' {
             { Invoke-LocalLlm 'hi' -Model ai/absent -MaxTokens 2 } | Should -Throw -ErrorId 'DockerNotInstalled,*'

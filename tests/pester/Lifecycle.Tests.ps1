@@ -27,6 +27,12 @@ Describe 'Model lifecycle against the stand-in' {
     }
     BeforeEach { Reset-StandIn $standIn }
 
+    It 'completes installed model names on Tab for <_>' -ForEach 'Get-LocalModel', 'Update-LocalModel', 'Remove-LocalModel', 'Stop-LocalModel',
+        'Get-LocalModelConfiguration', 'Set-LocalModelConfiguration', 'Measure-LocalModel' {
+        $line = "$_ smo"
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'ai/smollm2:latest'
+    }
+
     Describe 'Get-LocalModel -Loaded' {
         It 'lists nothing before any call and the model after one, with its mode and keep-alive' {
             Get-LocalModel -Loaded | Should -BeNullOrEmpty
@@ -182,5 +188,89 @@ Describe 'Model lifecycle against the stand-in' {
             $c.ContextSize | Should -Be 4096
             $c.RuntimeFlags | Should -Be @('--threads', '3')
         }
+    }
+}
+
+# The embedded engine's part of the same cmdlets (issue 14 item 3): its loaded models beside the runner's, with their
+# memory; unloading releases the weights; with the runner down, the engine's models are still listed and unloaded.
+Describe 'Models in the embedded engine''s memory' -Tag Embedded {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'Common.ps1')
+        $script:standIn = Start-StandIn
+        Enable-StandIn $standIn
+        $script:model = New-TestGguf (Join-Path $TestDrive 'memory.gguf')
+        Set-LlmProviderFallback -Provider @{ Name = 'e'; Kind = 'Embedded'; Model = $model }
+        $script:engineHost = [Ultra.DockerModel.Engine.EmbeddedEngineHost]::Default
+        function Held { @($engineHost.Loaded.GetLoadedModels()) | Where-Object Path -EQ $model }
+    }
+    AfterAll {
+        Disable-StandIn $standIn
+        Stop-StandIn $standIn
+    }
+    BeforeEach { Reset-StandIn $standIn }
+
+    It 'Get-LocalModel -Loaded lists it beside the runner''s, with the memory the engine reports' {
+        Invoke-LocalLlm 'hi' -Model ai/smollm2 -Transport Http | Out-Null
+        Invoke-LocalLlm 'hi' -Provider e -MaxTokens 2 -Threads 1 | Out-Null
+        $loaded = Get-LocalModel -Loaded
+        ($loaded | Where-Object Engine -EQ 'DockerModelRunner').Name | Should -Be 'ai/smollm2:latest'
+        $mine = $loaded | Where-Object Path -EQ $model
+        $mine.Engine | Should -Be 'Embedded'
+        $mine.Name | Should -Be $model
+        $mine.MemoryBytes | Should -Be (Held).MemoryBytes
+        $mine.MemoryBytes | Should -BeGreaterThan (Get-Item $model).Length -Because 'the weights and a context'
+        $mine.Until | Should -BeLike '* from now'
+        (Get-LocalModel -Loaded *memory*).Path | Should -Be $model
+        ($loaded | Format-Table | Out-String -Width 80) -split "`n" | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 80 }
+    }
+    It 'Stop-LocalModel releases it, by path or from the pipeline, and leaves the runner''s loaded' {
+        Invoke-LocalLlm 'hi' -Model ai/smollm2 -Transport Http | Out-Null
+        Invoke-LocalLlm 'hi' -Provider e -MaxTokens 2 -Threads 1 | Out-Null
+        Stop-LocalModel $model -WhatIf
+        Held | Should -Not -BeNullOrEmpty -Because '-WhatIf unloads nothing'
+        Push-Location $TestDrive
+        try { Stop-LocalModel ./memory.gguf -Confirm:$false } finally { Pop-Location }
+        Held | Should -BeNullOrEmpty
+        (Get-LocalModel -Loaded).Name | Should -Be 'ai/smollm2:latest'
+        Invoke-LocalLlm 'hi' -Provider e -MaxTokens 2 -Threads 1 | Out-Null
+        Get-LocalModel -Loaded | Where-Object Engine -EQ 'Embedded' | Stop-LocalModel -Confirm:$false
+        Held | Should -BeNullOrEmpty
+    }
+    It 'with the runner not running, lists and unloads the engine''s models and warns that the runner''s are missing' {
+        Invoke-LocalLlm 'hi' -Provider e -MaxTokens 2 -Threads 1 | Out-Null
+        Set-StandInConfig $standIn @{ fault = 'not-running' } | Out-Null
+        $loaded = Get-LocalModel -Loaded -WarningVariable warned -WarningAction SilentlyContinue
+        ($loaded | Where-Object Path -EQ $model).Engine | Should -Be 'Embedded'
+        "$warned" | Should -BeLike '*embedded engine*not running*'
+        Stop-LocalModel -All -Confirm:$false
+        Held | Should -BeNullOrEmpty
+    }
+    # Issue 14 item 4 through the cmdlet: the sampling options reach the engine (its own tests check the sampler itself).
+    It 'carries -Seed, -TopK and -Stop to the engine: same seed, same answer; top-k 1 is greedy; the answer ends before the stop text' {
+        $ask = @{ Prompt = 'Tell me a story'; Provider = 'e'; MaxTokens = 24; Threads = 1 }
+        $seeded = (Invoke-LocalLlm @ask -Temperature 1 -Seed 42).Text
+        (Invoke-LocalLlm @ask -Temperature 1 -Seed 42).Text | Should -BeExactly $seeded
+        (Invoke-LocalLlm @ask -Temperature 1 -Seed 43).Text | Should -Not -BeExactly $seeded
+        $greedy = (Invoke-LocalLlm @ask -Temperature 0).Text
+        (Invoke-LocalLlm @ask -Temperature 1 -Seed 43 -TopK 1).Text | Should -BeExactly $greedy
+        $stop = ([regex]::Matches($greedy, '\p{L}{3,}') | Select-Object -Skip 1 -First 1).Value
+        $stop | Should -Not -BeNullOrEmpty -Because "the greedy answer has a second word to stop at: $greedy"
+        $stopped = Invoke-LocalLlm @ask -Temperature 0 -Stop $stop
+        $stopped.Text | Should -BeExactly $greedy.Substring(0, $greedy.IndexOf($stop))
+        $stopped.FinishReason | Should -Be 'stop'
+    }
+    It 'Measure-LocalModel on an Embedded provider reloads the model for the first call and reports its memory' {
+        Invoke-LocalLlm 'hi' -Provider e -MaxTokens 2 -Threads 1 | Out-Null
+        $before = (Held).LoadedAt
+        Push-Location $TestDrive
+        try { $m = Measure-LocalModel ./memory.gguf -Provider e -Repeat 2 -MaxTokens 8 } finally { Pop-Location }
+        $m.Provider | Should -Be 'e'
+        $m.Model | Should -Be $model -Because 'a relative path is taken from PowerShell''s location, not the process''s'
+        $m.Failures | Should -Be 0
+        (Held).LoadedAt | Should -BeGreaterThan $before -Because 'the measurement unloads the model before its first call'
+        $m.LoadMs | Should -Not -BeNullOrEmpty
+        $m.CompletionTokens | Should -Be 8
+        $m.TokensPerSecond | Should -BeGreaterThan 0
+        $m.PeakMemoryBytes | Should -Be (Held).MemoryBytes
     }
 }

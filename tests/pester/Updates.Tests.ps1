@@ -232,6 +232,9 @@ Describe 'Model versions, unused and orphaned files in the module''s store, agai
         $whatIf = Get-WhatIfText "Remove-LocalModel -Unused 30.00:00:00 -WhatIf"
         $whatIf | Should -BeLike "*on target ""model 'ai/llama3.2:latest' (1.87 GiB)*, last used 60 days ago""*"
         $whatIf | Should -Not -BeLike '*ai/smollm2*'
+        # A bare number is days (PowerShell alone would read it as ticks, and every model would be unused).
+        Get-WhatIfText "Remove-LocalModel -Unused 30 -WhatIf" | Should -BeLike "*model 'ai/llama3.2:latest'*"
+        Get-WhatIfText "Remove-LocalModel -Unused 90 -WhatIf" | Should -Not -BeLike '*ai/llama3.2*' -Because 'it was last used 60 days ago'
         @(Get-LocalModel).Count | Should -Be 4
 
         Remove-LocalModel -Unused ([TimeSpan]::FromDays(30)) -Confirm:$false

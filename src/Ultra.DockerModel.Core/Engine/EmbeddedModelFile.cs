@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Runtime.InteropServices;
 using Ultra.DockerModel.Stores;
 
 namespace Ultra.DockerModel.Engine
@@ -21,9 +22,7 @@ namespace Ultra.DockerModel.Engine
         {
             if (IsPath(model))
             {
-                string path = Path.GetFullPath(model.StartsWith("~", StringComparison.Ordinal)
-                    ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), model.Substring(1).TrimStart('/', '\\'))
-                    : model);
+                string path = FullPath(model);
                 return File.Exists(path) ? path
                     : throw new ModelNotFoundException(model, null, $"The model file '{path}' does not exist.");
             }
@@ -32,6 +31,19 @@ namespace Ultra.DockerModel.Engine
                     $"Model '{model}' is not in a model store on this computer, so the embedded engine cannot run it. " +
                     "Pull it with 'Install-LocalModel', or give the path of a .gguf file.");
         }
+
+        /// <summary>The absolute path <paramref name="model"/> names (~ is the user's home).</summary>
+        public static string FullPath(string model) =>
+            Path.GetFullPath(model.StartsWith("~", StringComparison.Ordinal)
+                ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), model.Substring(1).TrimStart('/', '\\'))
+                : model);
+
+        /// <summary>Whether two paths name one file: compared absolute, and without case where the file system usually ignores it.</summary>
+        public static bool SameFile(string a, string b) => string.Equals(FullPath(a), FullPath(b), PathComparison);
+
+        // Windows' and macOS's default file systems ignore case; Linux's do not.
+        private static readonly StringComparison PathComparison =
+            RuntimeInformation.IsOSPlatform(OSPlatform.Windows) || RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
 
         /// <summary>Whether a store on disk holds the model with its GGUF file(s).</summary>
         public static bool IsInStores(ModelStores stores, string model)

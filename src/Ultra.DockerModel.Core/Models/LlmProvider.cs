@@ -58,9 +58,14 @@ namespace Ultra.DockerModel
             && string.Equals(Endpoint?.TrimEnd('/'), other.Endpoint?.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)
             && ServesModel(other.Model);
 
-        /// <summary>Whether this entry answers with <paramref name="model"/> (Docker names compared as Docker normalizes them).</summary>
+        /// <summary>
+        /// Whether this entry answers with <paramref name="model"/>: Docker names compared as Docker normalizes them; for
+        /// an Embedded entry, a .gguf path names the file (any spelling of it) and never a Docker model.
+        /// </summary>
         public bool ServesModel(string? model) =>
-            Kind != LlmProviderKind.OpenAICompatible && ModelReference.IsValid(Model) && ModelReference.IsValid(model)
+            Kind == LlmProviderKind.Embedded && Model != null && model != null && (EmbeddedModelFile.IsPath(Model) || EmbeddedModelFile.IsPath(model))
+                ? EmbeddedModelFile.IsPath(Model) && EmbeddedModelFile.IsPath(model) && EmbeddedModelFile.SameFile(Model, model)
+            : Kind != LlmProviderKind.OpenAICompatible && ModelReference.IsValid(Model) && ModelReference.IsValid(model)
                 ? ModelReference.Normalize(Model!) == ModelReference.Normalize(model!)
                 : string.Equals(Model, model, StringComparison.Ordinal);
 

@@ -21,8 +21,10 @@ namespace Ultra.DockerModel
         /// </summary>
         public string? Until { get; init; }
         public bool IsLoading { get; init; }
-        /// <summary>Bytes of memory it holds, where the engine reports it (Docker Model Runner does not).</summary>
+        /// <summary>Bytes of memory it holds, where the engine reports it (the embedded engine: weights and contexts; Docker Model Runner does not).</summary>
         public long? MemoryBytes { get; init; }
+        /// <summary>The GGUF file the embedded engine loaded; empty for the runner's models.</summary>
+        public string? Path { get; init; }
 
         public override string ToString() => Name;
     }

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using LLama;
@@ -189,8 +188,10 @@ namespace Ultra.DockerModel.Embedded.Models
 
         public long WeightsBytes => _weights is { } w ? (long)w.SizeInBytes : 0;
 
+        // The table LLamaSharp reads by index at load: its MetadataValueByKey returned null for keys the file has
+        // (general.architecture, llama.pooling_type), which hid an embedding model's own pooling.
         public static string? Metadata(LLamaWeights weights, string key) =>
-            weights.NativeHandle.MetadataValueByKey(key) is { } value ? Encoding.UTF8.GetString(value.Span) : null;
+            weights.Metadata.TryGetValue(key, out string? value) ? value : null;
 
         public void Dispose()
         {

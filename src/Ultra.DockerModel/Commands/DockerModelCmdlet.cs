@@ -1,8 +1,10 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using Ultra.DockerModel.Engine;
 using Ultra.DockerModel.Settings;
 using Ultra.DockerModel.Stores;
 
@@ -78,6 +80,15 @@ namespace Ultra.DockerModel.Commands
         }
 
         internal const ModelStoreKind AllStores = ModelStoreKind.DockerModelRunner | ModelStoreKind.DockerStore | ModelStoreKind.ModuleStore;
+
+        /// <summary>
+        /// The names of models in memory or to measure: Docker names and wildcards as <see cref="ModelSelection.ValidNames"/>
+        /// takes them, and .gguf paths made absolute from PowerShell's location (the process's own folder differs).
+        /// </summary>
+        internal string[] ValidNamesOrFiles(IEnumerable<string> names) =>
+            ModelSelection.ValidNames(names, (name, e) => WriteError(ToErrorRecord(e, name)), files: true)
+                .Select(name => EmbeddedModelFile.IsPath(name) && !WildcardPattern.ContainsWildcardCharacters(name)
+                    ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(name) : name).ToArray();
 
         /// <summary>
         /// Runs <paramref name="onMatch"/> for each installed model the names select (wildcards, short names, tags, ids).

@@ -8,7 +8,7 @@ namespace Ultra.DockerModel.Commands
     /// <summary>
     /// Lists the local models: Docker Model Runner's, Docker's store on disk and the module's store, merged by model
     /// id, each saying where it lives (Store) and where its GGUF file is (GgufPath); or (-Loaded) the models the
-    /// runner holds in memory now.
+    /// runner and the embedded engine hold in memory now.
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "LocalModel", DefaultParameterSetName = InstalledSet)]
     [OutputType(typeof(LocalModel), ParameterSetName = new[] { InstalledSet })]
@@ -39,7 +39,7 @@ namespace Ultra.DockerModel.Commands
         [Parameter(ParameterSetName = InstalledSet)]
         public SwitchParameter CheckUpdate { get; set; }
 
-        /// <summary>Lists the models held in memory now (<c>docker model ps</c>) instead of the installed ones.</summary>
+        /// <summary>Lists the models held in memory now (<c>docker model ps</c>, and the embedded engine's) instead of the installed ones.</summary>
         [Parameter(Mandatory = true, ParameterSetName = LoadedSet)]
         public SwitchParameter Loaded { get; set; }
 
@@ -63,13 +63,18 @@ namespace Ultra.DockerModel.Commands
 
         private void WriteLoaded()
         {
-            try
+            if (_loaded is null)
             {
-                _loaded ??= Run(token => new ModelMemory(Docker).ListAsync(token));
-            }
-            catch (DockerModelException e)
-            {
-                ThrowTerminatingError(ToErrorRecord(e, null));
+                var memory = ModuleState.Memory();
+                try
+                {
+                    _loaded = Run(token => memory.ListAsync(token));
+                }
+                catch (DockerModelException e)
+                {
+                    ThrowTerminatingError(ToErrorRecord(e, null));
+                }
+                if (memory.RunnerUnavailable is { } why) WriteWarning($"Only the embedded engine's models are listed: {why.Message}");
             }
             if (Name is null)
             {
@@ -77,7 +82,7 @@ namespace Ultra.DockerModel.Commands
                 return;
             }
             // A name that is not loaded is simply not listed: being idle is not an error.
-            foreach (string name in ModelSelection.ValidNames(Name, (n, e) => WriteError(ToErrorRecord(e, n))))
+            foreach (string name in ValidNamesOrFiles(Name))
                 foreach (var model in ModelSelection.SelectLoaded(_loaded!, name)) Write(model.Engine + "|" + model.Name, model);
         }
 

@@ -58,7 +58,7 @@ namespace Ultra.DockerModel.Commands
 
         protected override void ProcessRecord()
         {
-            foreach (string name in ModelSelection.ValidNames(Name, (n, e) => WriteError(ToErrorRecord(e, n))))
+            foreach (string name in ValidNamesOrFiles(Name))
             {
                 if (!WildcardPattern.ContainsWildcardCharacters(name))
                 {
@@ -93,7 +93,8 @@ namespace Ultra.DockerModel.Commands
                 ThrowTerminatingError(ToErrorRecord(e, Provider));
                 return;
             }
-            var measurer = new ModelMeasurer(new LlmRouter(ModuleState.ChatClients(settings), ModuleState.Cooldown), new ModelMemory(Docker));
+            var clients = ModuleState.ChatClients(settings);
+            var measurer = new ModelMeasurer(new LlmRouter(clients, ModuleState.Cooldown), new ModelMemory(clients));
             var results = new List<ModelMeasurement>();
             const string activity = "Measuring models";
             for (int i = 0; i < targets.Count; i++)

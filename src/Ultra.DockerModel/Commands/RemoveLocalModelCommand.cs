@@ -38,8 +38,9 @@ namespace Ultra.DockerModel.Commands
         [ValidateNotNull]
         public LocalModel[] InputObject { get; set; } = null!;
 
-        /// <summary>Removes the models not run for at least this long (as the module recorded it), except the ones loaded now.</summary>
+        /// <summary>Removes the models not run for at least this long (as the module recorded it), except the ones loaded now. A bare number is days.</summary>
         [Parameter(Mandatory = true, ParameterSetName = UnusedSet)]
+        [DaysTransformation]
         public TimeSpan Unused { get; set; }
 
         /// <summary>Deletes the module store's files no model refers to: blobs, manifests and downloads that never finished.</summary>
@@ -78,7 +79,7 @@ namespace Ultra.DockerModel.Commands
         {
             var models = ListModels();
             IReadOnlyList<LoadedModel> loaded = Array.Empty<LoadedModel>();
-            try { loaded = Run(token => new ModelMemory(Docker).ListAsync(token)); }
+            try { loaded = Run(token => ModuleState.Memory().ListAsync(token)); }
             catch (DockerModelException e) when (LocalModelCatalog.IsRunnerUnavailable(e)) { WriteVerbose("No model is loaded in Docker Model Runner: " + e.Message); }
             var activity = ModelUseLog.LastActivity(models.SelectMany(m => m.Tags));
             var now = DateTime.UtcNow;

@@ -6,7 +6,8 @@ using Ultra.DockerModel.Lifecycle;
 namespace Ultra.DockerModel.Commands
 {
     /// <summary>
-    /// Unloads models from memory (<c>docker model unload</c>, whose alias is <c>stop</c>); they stay installed.
+    /// Unloads models from memory (<c>docker model unload</c>, whose alias is <c>stop</c>; the embedded engine releases
+    /// their weights); they stay installed.
     /// Stop is PowerShell's verb for ending something that runs (Stop-Process, Stop-Service), and the runner calls
     /// loaded models "running models" (<c>docker model ps</c>).
     /// </summary>
@@ -25,7 +26,7 @@ namespace Ultra.DockerModel.Commands
         [ArgumentCompleter(typeof(LocalModelNameCompleter))]
         public string[] Name { get; set; } = null!;
 
-        /// <summary>Unloads every model the runner holds (<c>docker model unload --all</c>).</summary>
+        /// <summary>Unloads every model the runner holds (<c>docker model unload --all</c>) and the embedded engine's.</summary>
         [Parameter(Mandatory = true, ParameterSetName = AllSet)]
         public SwitchParameter All { get; set; }
 
@@ -35,20 +36,24 @@ namespace Ultra.DockerModel.Commands
 
         protected override void ProcessRecord()
         {
-            try
+            if (_loaded is null)
             {
-                _loaded ??= Run(token => Memory.ListAsync(token));
-            }
-            catch (DockerModelException e)
-            {
-                ThrowTerminatingError(ToErrorRecord(e, null));
+                try
+                {
+                    _loaded = Run(token => Memory.ListAsync(token));
+                }
+                catch (DockerModelException e)
+                {
+                    ThrowTerminatingError(ToErrorRecord(e, null));
+                }
+                if (Memory.RunnerUnavailable is { } why) WriteVerbose($"Only the embedded engine's models can be unloaded: {why.Message}");
             }
             if (All)
             {
                 StopAll(_loaded!);
                 return;
             }
-            foreach (string name in ModelSelection.ValidNames(Name, (n, e) => WriteError(ToErrorRecord(e, n))))
+            foreach (string name in ValidNamesOrFiles(Name))
             {
                 var matches = ModelSelection.SelectLoaded(_loaded!, name);
                 if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
@@ -70,7 +75,8 @@ namespace Ultra.DockerModel.Commands
 
         private void Stop(LoadedModel model)
         {
-            if (!ShouldProcess($"model '{model.Name}' ({model.Backend}, {model.Mode})", "Unload")) return;
+            if (!ShouldProcess(model.Engine == ModelMemory.EmbeddedEngine ? $"model '{model.Name}' (embedded engine, {ByteSize.Format(model.MemoryBytes)})"
+                : $"model '{model.Name}' ({model.Backend}, {model.Mode})", "Unload")) return;
             int unloaded = Unload(model);
             if (unloaded == 0)
             {
@@ -81,7 +87,7 @@ namespace Ultra.DockerModel.Commands
             if (PassThru) WriteObject(model);
         }
 
-        private ModelMemory Memory => _memory ??= new ModelMemory(Docker);
+        private ModelMemory Memory => _memory ??= ModuleState.Memory();
         private ModelMemory? _memory;
 
         private int Unload(LoadedModel? model)

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using Ultra.DockerModel.Engine;
 
 namespace Ultra.DockerModel.Commands
 {
@@ -11,12 +12,13 @@ namespace Ultra.DockerModel.Commands
         /// The names worth listing the models for: an invalid plain name (not a wildcard) gets its InvalidModelName
         /// error through <paramref name="reject"/> here, before any docker process starts.
         /// </summary>
-        public static string[] ValidNames(IEnumerable<string> names, System.Action<string, DockerModelException> reject)
+        /// <param name="files">Whether a .gguf path names a model too (the embedded engine's, loaded or measured).</param>
+        public static string[] ValidNames(IEnumerable<string> names, System.Action<string, DockerModelException> reject, bool files = false)
         {
             var valid = new List<string>();
             foreach (string name in names)
             {
-                if (WildcardPattern.ContainsWildcardCharacters(name) || ModelReference.IsValid(name)) valid.Add(name);
+                if (WildcardPattern.ContainsWildcardCharacters(name) || ModelReference.IsValid(name) || (files && EmbeddedModelFile.IsPath(name))) valid.Add(name);
                 else reject(name, new InvalidModelNameException(name));
             }
             return valid.ToArray();
@@ -25,6 +27,11 @@ namespace Ultra.DockerModel.Commands
         /// <summary>The loaded models a name selects, by the same rules (a loaded model's one name is its tag, or its id).</summary>
         public static IReadOnlyList<LoadedModel> SelectLoaded(IReadOnlyList<LoadedModel> models, string name)
         {
+            if (EmbeddedModelFile.IsPath(name) && !WildcardPattern.ContainsWildcardCharacters(name))
+            {
+                string file = System.IO.Path.GetFullPath(name);
+                return models.Where(m => m.Path != null && string.Equals(System.IO.Path.GetFullPath(m.Path), file, System.StringComparison.Ordinal)).ToList();
+            }
             if (!WildcardPattern.ContainsWildcardCharacters(name))
                 return models.Where(m => ModelReference.IsId(m.Name)
                     ? ModelReference.Matches(System.Array.Empty<string>(), m.Name, name)

@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
 using Ultra.DockerModel.Engine;
+using Ultra.DockerModel.Lifecycle;
 using Ultra.DockerModel.Registry;
 using Ultra.DockerModel.Routing;
 using Ultra.DockerModel.Settings;
@@ -38,6 +39,9 @@ namespace Ultra.DockerModel.Commands
             FindInStores = name => EmbeddedModelFile.InStores(ModelStores.Open(settings), name),
             PullToStore = (name, progress, token) => new ModelPuller(new ModuleStore(StoreLocations.ModuleStore(settings))).PullAsync(name, progress, token),
         };
+
+        /// <summary>The models in memory: the runner's, and the embedded engine's once it is loaded (Docker names found in the stores on disk).</summary>
+        internal static ModelMemory Memory() => new(Docker, EmbeddedEngineHost.Default, name => EmbeddedModelFile.InStores(ModelStores.Open(), name));
 
         /// <summary>Every local model (runner and stores on disk); made for each use, as the store folders follow the environment and settings.</summary>
         internal static LocalModelCatalog Catalog() => new(Docker, ModelStores.Open());

@@ -29,6 +29,7 @@ public static class GgufCommand
                 "--context" => model with { Context = int.Parse(value) },
                 "--seed" => model with { Seed = int.Parse(value) },
                 "--arch" => model with { Architecture = value },
+                "--pooling" => model with { Pooling = value switch { "mean" => 1u, "cls" => 2u, "last" => 3u, _ => throw new ArgumentException($"gguf: --pooling is mean, cls or last, not {value}") } },
                 "--store" => Keep(model, store = Path.GetFullPath(value)),
                 "--tag" => Keep(model, tag = value),
                 "--template" => model with

@@ -22,6 +22,11 @@ namespace Ultra.DockerModel.Tests.Engine
         public string? ChatTemplate { get; init; } = GgufWriter.ChatMl;
         /// <summary>general.architecture; anything but "llama" makes a file llama.cpp refuses as a language model.</summary>
         public string Architecture { get; init; } = "llama";
+        /// <summary>
+        /// &lt;arch&gt;.pooling_type as an embedding model's GGUF carries it (llama.cpp: 1 mean, 2 cls, 3 last); null for a
+        /// language model, which has none.
+        /// </summary>
+        public uint? Pooling { get; init; }
     }
 
     /// <summary>
@@ -72,6 +77,7 @@ namespace Ultra.DockerModel.Tests.Engine
                 ("tokenizer.ggml.add_bos_token", ValueType.Bool, true),
             };
             if (model.ChatTemplate != null) kv.Add(("tokenizer.chat_template", ValueType.String, model.ChatTemplate));
+            if (model.Pooling is uint pooling) kv.Add((arch + ".pooling_type", ValueType.U32, pooling));
 
             var tensors = Tensors(model, tokens.Count);
             var rng = new Random(model.Seed);

@@ -15,7 +15,7 @@ public class ModelMeasurerTests
     private static LlmProvider Remote() => Chain.OpenAI(Chain.Unique("remote"), "http://127.0.0.1:9/v1", "m");
 
     private static ModelMeasurer Measurer(ScriptedFactory factory) =>
-        new(new LlmRouter(factory, new ProviderCooldown()), new ModelMemory(factory.Docker));
+        new(new LlmRouter(factory, new ProviderCooldown()), new ModelMemory(factory));
 
     [Fact]
     public async Task A_failed_run_is_counted_and_the_others_still_give_the_figures()

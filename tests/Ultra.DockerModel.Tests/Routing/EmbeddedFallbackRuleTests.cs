@@ -104,4 +104,23 @@ public sealed class DockerPresenceTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public void An_embedded_entry_serves_a_Docker_name_as_Docker_normalizes_it_and_a_gguf_file_by_any_spelling()
+    {
+        var named = new LlmProvider { Name = "e", Kind = LlmProviderKind.Embedded, Model = "ai/tiny" };
+        Assert.True(named.ServesModel("docker.io/ai/tiny:latest"));
+        Assert.True(named.ServesModel("tiny"));
+        Assert.False(named.ServesModel("ai/tiny:Q8"));
+        Assert.False(named.ServesModel("./ai/tiny.gguf"));
+
+        string file = Path.Combine(Path.GetTempPath(), "models", "tiny.gguf");
+        var path = new LlmProvider { Name = "f", Kind = LlmProviderKind.Embedded, Model = file };
+        Assert.True(path.ServesModel(file));
+        Assert.True(path.ServesModel(Path.GetRelativePath(Environment.CurrentDirectory, file)));
+        Assert.True(path.ServesModel(Path.Combine(Path.GetTempPath(), "models", "..", "models", "tiny.gguf")));
+        Assert.False(path.ServesModel(Path.Combine(Path.GetTempPath(), "models", "other.gguf")));
+        Assert.False(path.ServesModel("ai/tiny"));
+        Assert.True(path.SameTarget(new LlmProvider { Name = "g", Kind = LlmProviderKind.Embedded, Model = Path.Combine(Path.GetTempPath(), ".", "models", "tiny.gguf") }));
+    }
 }
