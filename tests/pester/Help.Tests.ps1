@@ -16,12 +16,9 @@ BeforeDiscovery {
                     ForEach-Object { @{ CommandName = $command.Name; ParameterName = $_ } })
         }
     }
-    # Issue 15: each parameter of these features is shown, by name, in an example of its command.
-    $exampled = @{ 'Invoke-LocalLlm' = 'Schema', 'AsJson', 'AsResponse', 'SchemaRetryCount', 'Cache', 'Template', 'TemplateParameter' }
-    foreach ($name in 'Get-LlmEmbedding', 'Clear-LlmResponseCache', 'Set-LlmPromptTemplate', 'Get-LlmPromptTemplate', 'Remove-LlmPromptTemplate') {
-        $exampled[$name] = @($module.ExportedCommands[$name].Parameters.Keys | Where-Object { $_ -notin $notOwnParameters })
-    }
-    $exampleCases = foreach ($name in $exampled.Keys | Sort-Object) { foreach ($p in $exampled[$name] | Sort-Object) { @{ CommandName = $name; ParameterName = $p } } }
+    # Each parameter of each command is shown, by name, in at least one example of that command ($notOwnParameters
+    # holds -WhatIf/-Confirm: they work alike on every command that changes state).
+    $exampleCases = foreach ($commandCase in $commandCases) { $commandCase.ParameterCases }
     $aboutCases = @(Get-ChildItem (Join-Path $repoRoot 'docs') -Filter 'about_*.md' -File | Sort-Object Name | ForEach-Object { @{ Topic = $_.BaseName } })
 }
 
@@ -78,7 +75,7 @@ Describe 'Help for <CommandName>' -ForEach $commandCases {
     }
 }
 
-Describe 'Examples of the answers-as-objects commands' {
+Describe 'Examples' {
     It '<CommandName> shows -<ParameterName> in use' -ForEach $exampleCases {
         $code = @((Get-Help $CommandName -Full).Examples.Example | ForEach-Object { Get-HelpText $_.Code }) -join "`n"
         $code | Should -Match "-$ParameterName\b" -Because "no example of $CommandName uses -$ParameterName by name ($FixHint)"
