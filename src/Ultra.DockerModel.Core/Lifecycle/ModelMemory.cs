@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
-using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Ultra.DockerModel.Engine;
@@ -18,8 +16,6 @@ namespace Ultra.DockerModel.Lifecycle
     public sealed class ModelMemory
     {
         public const string EmbeddedEngine = "Embedded";
-        private static readonly StringComparison PathComparison =
-            RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
 
         private readonly DockerModelClient _docker;
         private readonly EmbeddedEngineHost _engine;
@@ -104,7 +100,7 @@ namespace Ultra.DockerModel.Lifecycle
         {
             if (provider.Kind != LlmProviderKind.Embedded || provider.Model is null || _engine.Loaded is not { } engine) return Task.FromResult<long?>(null);
             string file = EmbeddedModelFile.Resolve(provider.Model, _findInStores);
-            var loaded = engine.GetLoadedModels().FirstOrDefault(m => string.Equals(Path.GetFullPath(m.Path), file, PathComparison));
+            var loaded = engine.GetLoadedModels().FirstOrDefault(m => EmbeddedModelFile.SameFile(m.Path, file));
             return Task.FromResult(loaded?.MemoryBytes);
         }
 
