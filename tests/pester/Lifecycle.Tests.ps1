@@ -245,6 +245,28 @@ Describe 'Models in the embedded engine''s memory' -Tag Embedded {
         Stop-LocalModel -All -Confirm:$false
         Held | Should -BeNullOrEmpty
     }
+    It 'Remove-LocalModel -Unused keeps a model the engine holds, by name or by its file, however long ago it was last used' {
+        $store = (Get-LocalModelStorage -WarningAction SilentlyContinue | Where-Object Store -EQ 'ModuleStore').Path
+        $blob = New-TestGguf (Join-Path $TestDrive 'held.gguf') -Store $store -Tag 'docker.io/ai/held:latest'
+        (Get-LocalModel ai/held).Store | Should -Be 'ModuleStore'
+        $settingsFile = Join-Path $env:ULTRA_DOCKERMODEL_HOME 'settings.json'
+        function Set-Idle {
+            $settings = Get-Content $settingsFile -Raw | ConvertFrom-Json -AsHashtable
+            $long = [DateTime]::UtcNow.AddDays(-60).ToString('o')
+            $settings.modelUse = @{ 'ai/held:latest' = @{ lastUsed = $long; firstSeen = $long } }
+            $settings | ConvertTo-Json -Depth 5 | Set-Content $settingsFile
+        }
+        foreach ($held in 'ai/held', $blob) {
+            Invoke-LocalLlm 'hi' -Provider e -Model $held -MaxTokens 2 -Threads 1 | Out-Null
+            Set-Idle
+            $said = Remove-LocalModel -Unused 30 -Confirm:$false -Verbose 4>&1
+            "$said" | Should -BeLike "*Keeping 'ai/held:latest': it is loaded now*"
+            Get-LocalModel ai/held | Should -Not -BeNullOrEmpty -Because "the engine holds it (loaded as '$held')"
+            Stop-LocalModel -All -Confirm:$false
+        }
+        Remove-LocalModel -Unused 30 -Confirm:$false
+        Get-LocalModel ai/held -ErrorAction SilentlyContinue | Should -BeNullOrEmpty -Because 'once released, it is unused'
+    }
     # Issue 14 item 4 through the cmdlet: the sampling options reach the engine (its own tests check the sampler itself).
     It 'carries -Seed, -TopK and -Stop to the engine: same seed, same answer; top-k 1 is greedy; the answer ends before the stop text' {
         $ask = @{ Prompt = 'Tell me a story'; Provider = 'e'; MaxTokens = 24; Threads = 1 }

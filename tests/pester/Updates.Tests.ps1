@@ -43,6 +43,18 @@ Describe 'Model versions and disk through the runner' {
         @(Get-LocalModel).Id | Should -Not -Contain $old
         (Invoke-LocalLlm 'after' -Model smollm2).Text | Should -BeLike 'You said: «after».*'
     }
+    It 'takes names from the pipeline (Get-LocalModel -CheckUpdate) and by wildcard, and pulls only the tags that moved' {
+        $llamaNew = Publish-StandInTag $standIn 'ai/llama3.2'
+        $updated = Get-LocalModel -CheckUpdate | Where-Object UpdateAvailable | Update-LocalModel -Confirm:$false
+        @($updated).Name | Should -Be 'ai/llama3.2:latest'
+        $updated.NewId | Should -Be $llamaNew
+        (Get-StandInStats $standIn).pulls | Should -Be 1
+        $smolNew = Publish-StandInTag $standIn 'ai/smollm2'
+        $again = Update-LocalModel 'ai/*' -Confirm:$false -Verbose 4>&1
+        @($again | Where-Object { $_ -is [Ultra.DockerModel.ModelUpdate] }).NewId | Should -Be $smolNew
+        @($again | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message | Should -Contain "ai/llama3.2:latest: up to date ($($llamaNew.Substring(7, 12)))."
+        (Get-StandInStats $standIn).pulls | Should -Be 2
+    }
     It 'Get-LocalModel -CheckUpdate says which tags moved, without downloading, in a view that fits 80 columns' {
         $new = Publish-StandInTag $standIn 'ai/smollm2'
         $models = Get-LocalModel -CheckUpdate

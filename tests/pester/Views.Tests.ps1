@@ -31,6 +31,7 @@ BeforeAll {
         )
         'Ultra.DockerModel.LoadedModel'            = @(
             [Ultra.DockerModel.LoadedModel]@{ Name = 'ai/llama3.2:1B-Q8_0'; Engine = 'DockerModelRunner'; Mode = 'completion'; Until = '4 minutes from now'; MemoryBytes = [long](1023.99 * $gib) }
+            [Ultra.DockerModel.LoadedModel]@{ Name = '/home/someone/models/llama-3.2-1b-instruct-q4_k_m.gguf'; Engine = 'Embedded'; Backend = 'llama.cpp'; Until = 'in use'; MemoryBytes = [long](1023.99 * $gib); Path = '/home/someone/models/llama-3.2-1b-instruct-q4_k_m.gguf' }
         )
         'Ultra.DockerModel.ModelMeasurement'       = @(
             [Ultra.DockerModel.ModelMeasurement]@{ Model = 'ai/llama3.2:1B-Q8_0'; Provider = 'DockerModelRunner'; LoadMs = 12345; FirstTokenMs = 1234; FirstTokenSpreadMs = 123; TokensPerSecond = 1234.5; TokensPerSecondSpread = 123.4; TotalMs = 123456; TotalSpreadMs = 1234 }

@@ -41,8 +41,7 @@ namespace Ultra.DockerModel
         /// </summary>
         public async Task<int> UnloadAsync(string? model, CancellationToken cancellationToken)
         {
-            if (model != null) ModelReference.Validate(model);
-            var args = model is null ? new[] { "model", "unload", "--all" } : new[] { "model", "unload", model };
+            var args = model is null ? new[] { "model", "unload", "--all" } : new[] { "model", "unload", ForDocker(model) };
             var result = await RunCheckedAsync(args, model, cancellationToken).ConfigureAwait(false);
             var m = Unloaded.Match(result.StandardOutput);
             return m.Success ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
@@ -51,13 +50,13 @@ namespace Ultra.DockerModel
         /// <summary>Sets a model's runtime configuration (<c>docker model configure</c>, which replaces the whole configuration).</summary>
         public async Task ConfigureAsync(string model, ModelConfigurationChange change, CancellationToken cancellationToken)
         {
-            ModelReference.Validate(model);
+            string reference = ForDocker(model);
             var args = new List<string> { "model", "configure" };
             if (change.ContextSize is int c) args.Add("--context-size=" + c.ToString(CultureInfo.InvariantCulture));
             if (change.KeepAlive is TimeSpan k) args.Add("--keep-alive=" + GoDuration.FormatKeepAlive(k));
             if (change.Mode != null) args.Add("--mode=" + change.Mode);
             if (change.Reasoning is bool r) args.Add("--think=" + (r ? "true" : "false"));
-            args.Add(model);
+            args.Add(reference);
             if (change.RuntimeFlags is { Count: > 0 })
             {
                 args.Add("--");
@@ -70,7 +69,7 @@ namespace Ultra.DockerModel
         public async Task<IReadOnlyList<ModelConfiguration>> GetConfigurationsAsync(string? model, CancellationToken cancellationToken)
         {
             var args = new List<string> { "model", "configure", "show" };
-            if (model != null) args.Add(ModelReference.Validate(model));
+            if (model != null) args.Add(ForDocker(model));
             var result = await RunCheckedAsync(args, model, cancellationToken).ConfigureAwait(false);
             return DockerModelJson.ParseConfigurations(result.StandardOutput);
         }
@@ -95,8 +94,7 @@ namespace Ultra.DockerModel
         /// </summary>
         public async Task<string> GetRemoteIdAsync(string tag, CancellationToken cancellationToken)
         {
-            ModelReference.Validate(tag);
-            var result = await RunCheckedAsync(new[] { "model", "inspect", "--remote", tag }, tag, cancellationToken).ConfigureAwait(false);
+            var result = await RunCheckedAsync(new[] { "model", "inspect", "--remote", ForDocker(tag) }, tag, cancellationToken).ConfigureAwait(false);
             return DockerModelJson.ParseModelObject(result.StandardOutput).Id;
         }
 

@@ -31,7 +31,8 @@ namespace Ultra.DockerModel.Lifecycle
                     skip(model, "it is only in Docker's store on disk, which this module never changes");
                     continue;
                 }
-                if (loaded.Any(l => ModelReference.Matches(model.Tags, model.Id, l.Name)))
+                // The embedded engine may hold it by its file (a provider that named the .gguf path of the store's blob).
+                if (loaded.Any(l => ModelReference.Matches(model.Tags, model.Id, l.Name) || (l.Path != null && model.GgufPath.Contains(l.Path))))
                 {
                     skip(model, "it is loaded now (in use)");
                     continue;
