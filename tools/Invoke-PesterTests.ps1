@@ -73,8 +73,12 @@ try {
                     '-ResultPath', $json, '-Tag', ($using:Tag -join ','), '-ExcludeTag', ($using:ExcludeTag -join ','))) { $psi.ArgumentList.Add($a) }
             $psi.RedirectStandardOutput = $true
             $psi.RedirectStandardError = $true
+            # An empty, closed stdin: a native command in a test must not inherit this run's stdin, which may be a pipe
+            # that never closes (CI runners, agents) and would hang a `docker model run` reading it to its end.
+            $psi.RedirectStandardInput = $true
             $sw = [Diagnostics.Stopwatch]::StartNew()
             $p = [Diagnostics.Process]::Start($psi)
+            $p.StandardInput.Close()
             $out = $p.StandardOutput.ReadToEndAsync()
             $err = $p.StandardError.ReadToEndAsync()
             # A test that hangs must not hang the run: the file fails, with what it printed so far.

@@ -285,11 +285,12 @@ Describe 'Models in the embedded engine''s memory' -Tag Embedded {
         Invoke-LocalLlm 'hi' -Provider e -MaxTokens 2 -Threads 1 | Out-Null
         $before = (Held).LoadedAt
         Push-Location $TestDrive
-        try { $m = Measure-LocalModel ./memory.gguf -Provider e -Repeat 2 -MaxTokens 8 } finally { Pop-Location }
+        try { $m = Measure-LocalModel ./memory.gguf -Provider e -Repeat 3 -MaxTokens 8 } finally { Pop-Location }
         $m.Provider | Should -Be 'e'
         $m.Model | Should -Be $model -Because 'a relative path is taken from PowerShell''s location, not the process''s'
         $m.Failures | Should -Be 0
         (Held).LoadedAt | Should -BeGreaterThan $before -Because 'the measurement unloads the model before its first call'
+        $m.Error | Should -BeNullOrEmpty
         $m.LoadMs | Should -Not -BeNullOrEmpty
         $m.CompletionTokens | Should -Be 8
         $m.TokensPerSecond | Should -BeGreaterThan 0

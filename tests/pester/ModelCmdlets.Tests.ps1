@@ -184,7 +184,9 @@ Describe 'Model cmdlets against the stand-in' {
 
         It 'the stand-in in legacy mode fails as model-cli v0.1.42 did for a name without a slash' {
             Set-StandInConfig $standIn @{ cliVersion = 'legacy' } | Out-Null
-            $out = & docker model run smollm2 hi 2>&1
+            # Nothing piped in would still redirect stdin: the plugin reads a piped stdin to its end, and the one this
+            # pwsh was given may be a pipe that stays open (a CI runner's), which would hang the run.
+            $out = @() | & docker model run smollm2 hi 2>&1
             $LASTEXITCODE | Should -Be 1
             "$out" | Should -BeExactly 'Failed to inspect model: invalid model name: smollm2'
             $out = & docker model inspect smollm2 2>&1

@@ -408,6 +408,29 @@ Describe 'Reliability (fault injection)' -Tag Reliability {
             Wait-NoStandInChild | Should -BeNullOrEmpty
         }
 
+        It 'never hands the session''s own stdin to docker: a session whose stdin is a pipe left open still gets its answers' {
+            # The plugin reads a piped stdin to its end before it asks (as the real one does): a docker child that
+            # inherited this pipe would wait for ever. The child pwsh's stdin stays open until the end of the test.
+            $psi = [System.Diagnostics.ProcessStartInfo]::new($Pwsh)
+            foreach ($a in '-NoLogo', '-NoProfile', '-NonInteractive', '-Command', "Import-Module '$ModulePath'; (Invoke-LocalLlm 'held stdin' -Model ai/smollm2 -Transport Cli).Text; (Get-LocalModel).Count") {
+                $psi.ArgumentList.Add($a)
+            }
+            $psi.RedirectStandardInput = $true
+            $psi.RedirectStandardOutput = $true
+            $psi.UseShellExecute = $false
+            $child = [System.Diagnostics.Process]::Start($psi)
+            try {
+                $output = $child.StandardOutput.ReadToEndAsync()
+                $child.WaitForExit(60000) | Should -BeTrue -Because 'a docker child that inherited the open stdin would still be reading it'
+                $output.Result -split '\r?\n' | Where-Object { $_ } | Should -Be @((Get-Echo 'held stdin'), '2')
+            }
+            finally {
+                if (-not $child.HasExited) { $child.Kill($true) }
+                $child.StandardInput.Close()
+                $child.Dispose()
+            }
+        }
+
         It 'a prompt naming an existing file with @ is sent as typed, not replaced by the file (<Transport>)' -ForEach @(@{ Transport = 'Auto' }, @{ Transport = 'Http' }) {
             $secret = Join-Path $TestDrive 'secret.txt'
             Set-Content -LiteralPath $secret -Value 'TOP-SECRET-CONTENT' -NoNewline

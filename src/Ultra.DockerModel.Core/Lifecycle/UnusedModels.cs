@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Ultra.DockerModel.Engine;
 
 namespace Ultra.DockerModel.Lifecycle
 {
@@ -32,7 +33,7 @@ namespace Ultra.DockerModel.Lifecycle
                     continue;
                 }
                 // The embedded engine may hold it by its file (a provider that named the .gguf path of the store's blob).
-                if (loaded.Any(l => ModelReference.Matches(model.Tags, model.Id, l.Name) || (l.Path != null && model.GgufPath.Contains(l.Path))))
+                if (loaded.Any(l => ModelReference.Matches(model.Tags, model.Id, l.Name) || (l.Path != null && model.GgufPath.Any(file => EmbeddedModelFile.SameFile(file, l.Path)))))
                 {
                     skip(model, "it is loaded now (in use)");
                     continue;

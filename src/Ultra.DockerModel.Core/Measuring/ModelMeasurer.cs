@@ -92,6 +92,8 @@ namespace Ultra.DockerModel.Measuring
             var tokens = warm.Where(r => r.CompletionTokens.HasValue).Select(r => (double)r.CompletionTokens!.Value).ToList();
             double? coldFirst = cold?.TimeToFirstToken?.TotalMilliseconds;
             double? warmFirst = Statistics.Median(firstTokens);
+            double? coldTotal = cold?.Elapsed.TotalMilliseconds;
+            double? warmTotal = Statistics.Median(totals);
             return new ModelMeasurement
             {
                 // Docker's names as the runner stores them (smollm2 is ai/smollm2:latest); other providers' as given.
@@ -102,7 +104,11 @@ namespace Ultra.DockerModel.Measuring
                 Prompt = options.Prompt,
                 Runs = options.Repeat,
                 Failures = failures,
-                LoadMs = unloaded && coldFirst.HasValue && warmFirst.HasValue ? Math.Max(0, coldFirst.Value - warmFirst.Value) : null,
+                LoadMs = !unloaded ? null
+                    : coldFirst.HasValue && warmFirst.HasValue ? Math.Max(0, coldFirst.Value - warmFirst.Value)
+                    // A first call that wrote no text has no first token (a small model's answer can be all special
+                    // tokens): its total time less the others' says what the load cost.
+                    : coldTotal.HasValue && warmTotal.HasValue ? Math.Max(0, coldTotal.Value - warmTotal.Value) : null,
                 ColdFirstTokenMs = coldFirst,
                 FirstTokenMs = warmFirst,
                 FirstTokenSpreadMs = Statistics.Spread(firstTokens),

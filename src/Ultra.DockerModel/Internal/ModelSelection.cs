@@ -28,10 +28,7 @@ namespace Ultra.DockerModel.Commands
         public static IReadOnlyList<LoadedModel> SelectLoaded(IReadOnlyList<LoadedModel> models, string name)
         {
             if (EmbeddedModelFile.IsPath(name) && !WildcardPattern.ContainsWildcardCharacters(name))
-            {
-                string file = System.IO.Path.GetFullPath(name);
-                return models.Where(m => m.Path != null && string.Equals(System.IO.Path.GetFullPath(m.Path), file, System.StringComparison.Ordinal)).ToList();
-            }
+                return models.Where(m => m.Path != null && EmbeddedModelFile.SameFile(m.Path, name)).ToList();
             if (!WildcardPattern.ContainsWildcardCharacters(name))
                 return models.Where(m => ModelReference.IsId(m.Name)
                     ? ModelReference.Matches(System.Array.Empty<string>(), m.Name, name)

@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using Ultra.DockerModel.Lifecycle;
@@ -31,6 +32,28 @@ public class ModelMeasurerTests
         Assert.Null(m.LoadMs); // a remote endpoint is not unloaded, so no load is measured
         Assert.Null(m.TokensPerSecond); // the scripts report no token counts
         Assert.Equal(4, factory.CallsTo(provider.Name));
+    }
+
+    [Fact]
+    public async Task A_first_call_that_writes_no_text_still_gives_the_load_from_the_totals()
+    {
+        // An Embedded provider on a file: the measurer unloads it (nothing to do here) and so measures the load.
+        string file = Path.Combine(Path.GetTempPath(), Chain.Unique("measured") + ".gguf");
+        File.WriteAllBytes(file, new byte[] { 1 });
+        try
+        {
+            var provider = new LlmProvider { Name = Chain.Unique("embedded"), Kind = LlmProviderKind.Embedded, Model = file };
+            var factory = new ScriptedFactory().On(provider.Name, Scripts.Answer(), Scripts.Answer("a", "b"), Scripts.Answer("c"));
+            var m = await Measurer(factory).MeasureAsync(provider, new MeasureOptions { Repeat = 2 }, null, new RecordingObserver(), CancellationToken.None);
+            Assert.Null(m.ColdFirstTokenMs);
+            Assert.NotNull(m.FirstTokenMs);
+            Assert.NotNull(m.LoadMs);
+            Assert.True(m.LoadMs >= 0);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     [Fact]
