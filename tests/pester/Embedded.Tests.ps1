@@ -68,7 +68,7 @@ Describe 'Embedded engine' -Tag Embedded {
             # Every part bounded by the grammar (numbers, enums, a short list), so any answer it lets out ends within the
             # token limit. No free string: the grammar counts a string's maxLength in code points as llama.cpp decodes
             # them, the validator in UTF-16 units, and random weights write invalid UTF-8 (one U+FFFD per byte) and
-            # astral characters. [ordered]: a hashtable's key order, hence the grammar, changes with each process.
+            # astral characters. [ordered]: the properties in the order written (a hashtable's are sorted).
             $script:invoice = [ordered]@{
                 type = 'object'; required = @('total', 'paid', 'kind', 'lines')
                 properties = [ordered]@{
