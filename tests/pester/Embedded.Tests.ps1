@@ -68,7 +68,7 @@ Describe 'Embedded engine' -Tag Embedded {
             # Every part bounded by the grammar (numbers, enums, a short list), so any answer it lets out ends within the
             # token limit. No free string: the grammar counts a string's maxLength in code points as llama.cpp decodes
             # them, the validator in UTF-16 units, and random weights write invalid UTF-8 (one U+FFFD per byte) and
-            # astral characters. [ordered]: a hashtable's key order, hence the grammar, changes with each process.
+            # astral characters. [ordered]: the properties in the order written (a hashtable's are sorted).
             $script:invoice = [ordered]@{
                 type = 'object'; required = @('total', 'paid', 'kind', 'lines')
                 properties = [ordered]@{
@@ -90,6 +90,14 @@ Describe 'Embedded engine' -Tag Embedded {
             @($o.lines).Count | Should -BeLessOrEqual 3
             $value = Invoke-LocalLlm 'Extract the invoice' -Provider e -Schema $invoice -SchemaRetryCount 0 -Seed $_ -MaxTokens 1000 -Threads 1
             $value.kind | Should -Be $o.kind -Because 'the object written is the parsed answer'
+        }
+        It 'a hashtable schema and a -Seed give the same answer in another process' {
+            # A hashtable's key order differs from process to process; the schema (so the grammar) must not.
+            $call = "(Invoke-LocalLlm 'Extract the invoice' -Provider e -Seed 3 -MaxTokens 1000 -Threads 1 -AsResponse -Schema @{ type = 'object'; required = @('total', 'paid', 'kind', 'count', 'due'); properties = @{ total = @{ type = 'number' }; paid = @{ type = 'boolean' }; kind = @{ enum = @('invoice', 'receipt') }; count = @{ type = 'integer' }; due = @{ type = 'integer' } } }).Text"
+            $answers = 1..3 | ForEach-Object { (& $Pwsh -NoLogo -NoProfile -NonInteractive -Command "Import-Module '$ModulePath'; $call") -join "`n" } # the child reads this file's settings
+            $answers[0] | Should -Not -BeNullOrEmpty
+            $answers[1] | Should -BeExactly $answers[0]
+            $answers[2] | Should -BeExactly $answers[0]
         }
         It '-AsJson answers a JSON object' {
             $r = Invoke-LocalLlm 'hi' -Provider e -AsJson -SchemaRetryCount 0 -Seed 2 -MaxTokens 400 -Threads 1 -AsResponse

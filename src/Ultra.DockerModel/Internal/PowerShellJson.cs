@@ -54,7 +54,11 @@ namespace Ultra.DockerModel.Commands
                     break;
                 case IDictionary d:
                     json.WriteStartObject();
-                    foreach (DictionaryEntry kv in d)
+                    // A Hashtable's order changes with each process (string hashes are randomized): sorted, one schema
+                    // is one JSON text everywhere (one grammar, one property order, one cache key). [ordered] keeps its own.
+                    var entries = d is Hashtable ? d.Cast<DictionaryEntry>().OrderBy(kv => Convert.ToString(kv.Key, CultureInfo.InvariantCulture), StringComparer.Ordinal)
+                        : d.Cast<DictionaryEntry>();
+                    foreach (var kv in entries)
                     {
                         json.WritePropertyName(Convert.ToString(kv.Key, CultureInfo.InvariantCulture) ?? "");
                         Write(json, kv.Value, depth + 1);
