@@ -12,7 +12,7 @@ namespace Ultra.DockerModel
         Embedded,
     }
 
-    /// <summary>How Docker Model Runner is reached: the CLI unless the call needs the HTTP API, or always one of them.</summary>
+    /// <summary>How Docker Model Runner is reached: Auto takes the HTTP API when its endpoint is known (else the CLI, unless the call needs HTTP), or always one of them.</summary>
     public enum LlmTransport
     {
         Auto,
