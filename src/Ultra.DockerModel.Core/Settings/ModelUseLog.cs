@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
+using Ultra.DockerModel.Engine;
 
 namespace Ultra.DockerModel.Settings
 {
@@ -41,6 +42,23 @@ namespace Ultra.DockerModel.Settings
                 Written[(store.Folder, key)] = now;
             }
             catch (DockerModelException e) when (e.Kind == ErrorKind.SettingsInvalid) { }
+        }
+
+        /// <summary>
+        /// Notes the use of the local model that gave <paramref name="response"/>: the runner's, or a model of a store on
+        /// disk that the embedded engine ran under its Docker name (a .gguf path names no model of a store; another
+        /// provider's model is not local).
+        /// </summary>
+        public static void RecordAnswer(LlmResponse response, SettingsStore? store = null)
+        {
+            var entry = response.ProviderEntry;
+            string? model = entry?.Kind switch
+            {
+                LlmProviderKind.DockerModelRunner when entry.Endpoint is null => response.Model,
+                LlmProviderKind.Embedded when entry.Model != null && !EmbeddedModelFile.IsPath(entry.Model) => entry.Model,
+                _ => null,
+            };
+            if (model != null) RecordUse(model, store);
         }
 
         /// <summary>

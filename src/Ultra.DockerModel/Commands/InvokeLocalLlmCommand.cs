@@ -229,7 +229,7 @@ namespace Ultra.DockerModel.Commands
                     return structured.Response;
                 });
                 observer?.CompletePull();
-                RecordUse(response);
+                ModelUseLog.RecordAnswer(response); // for Remove-LocalModel -Unused (at most one settings write an hour per model)
                 if (live) WriteInformation(new HostInformationMessage { Message = "", NoNewLine = false }, new[] { "PSHOST" });
                 if (FallbackNotice.For(response.Attempts) is string notice) WriteWarning(notice);
                 if (Stream) return;
@@ -256,17 +256,9 @@ namespace Ultra.DockerModel.Commands
             }
         }
 
-        // For Remove-LocalModel -Unused: a local model that answered was used (at most one settings write an hour per model).
-        private static void RecordUse(LlmResponse response)
-        {
-            if (response.ProviderEntry is { Kind: LlmProviderKind.DockerModelRunner, Endpoint: null } && response.Model != null)
-                ModelUseLog.RecordUse(response.Model);
-        }
-
         /// <summary>The standard chain rules, then the embedded engine for -Model when the runner cannot answer (the EmbeddedFallback setting).</summary>
         private ChainPolicy Policy(ModuleSettings settings) => new(ChainPolicy.StandardRules.Append(
             new EmbeddedFallbackRule(settings.EmbeddedFallback, AutoPull || settings.AutoPull, name => EmbeddedModelFile.IsInStores(ModelStores.Open(settings), name))));
-
 
         /// <summary>The settings a template is read from: a file that could not be read is that error here.</summary>
         private static ModuleSettings SettingsOrThrow(SavedChain saved, ModuleSettings settings) => saved.Error is { } e ? throw e : settings;

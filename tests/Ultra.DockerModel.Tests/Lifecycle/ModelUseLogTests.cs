@@ -47,4 +47,19 @@ public class ModelUseLogTests : IDisposable
         ModelUseLog.RecordUse("ai/gemma3", store);
         Assert.Equal("{ not json", File.ReadAllText(store.FilePath));
     }
+
+    [Theory]
+    [InlineData(LlmProviderKind.DockerModelRunner, null, "ai/smollm2", "ai/smollm2:latest")]
+    [InlineData(LlmProviderKind.Embedded, null, "smollm2", "ai/smollm2:latest")] // a store's model run in-process
+    [InlineData(LlmProviderKind.Embedded, null, "/models/tiny.gguf", null)]
+    [InlineData(LlmProviderKind.DockerModelRunner, "http://remote:12434", "ai/smollm2", null)] // another machine's runner
+    [InlineData(LlmProviderKind.OpenAICompatible, "http://localhost:11434/v1", "ai/smollm2", null)]
+    public void An_answer_is_a_use_of_a_local_model_whether_the_runner_or_the_embedded_engine_gave_it(LlmProviderKind kind, string? endpoint, string model, string? recorded)
+    {
+        var store = new SettingsStore(_folder);
+        var entry = new LlmProvider { Name = "p", Kind = kind, Endpoint = endpoint, Model = model };
+        ModelUseLog.RecordAnswer(new LlmResponse { Text = "hi", Model = model, ProviderEntry = entry }, store);
+        var uses = File.Exists(store.FilePath) ? store.Load().ModelUse.Keys.ToArray() : Array.Empty<string>();
+        Assert.Equal(recorded is null ? Array.Empty<string>() : new[] { recorded }, uses);
+    }
 }
