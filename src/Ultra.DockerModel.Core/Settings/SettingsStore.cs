@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Threading;
+using Ultra.DockerModel.Internal;
 
 namespace Ultra.DockerModel.Settings
 {
@@ -144,21 +145,7 @@ namespace Ultra.DockerModel.Settings
             foreach (var p in settings.Providers) p.Validate();
             foreach (var t in settings.Templates) t.Validate();
             byte[] bytes = new UTF8Encoding(false).GetBytes(JsonSerializer.Serialize(settings, Json) + "\n");
-            string temp = FilePath + "." + Guid.NewGuid().ToString("N") + ".tmp";
-            try
-            {
-                using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-                {
-                    stream.Write(bytes, 0, bytes.Length);
-                    stream.Flush(flushToDisk: true);
-                }
-                if (File.Exists(FilePath)) File.Replace(temp, FilePath, null);
-                else File.Move(temp, FilePath);
-            }
-            finally
-            {
-                if (File.Exists(temp)) File.Delete(temp);
-            }
+            AtomicFile.Write(FilePath, bytes);
         }
 
         // Another process may be saving at this moment: wait for it rather than interleave.

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using Ultra.DockerModel.Internal;
 
 namespace Ultra.DockerModel.Stores
 {
@@ -31,28 +32,17 @@ namespace Ultra.DockerModel.Stores
             catch (DirectoryNotFoundException) { return null; }
         }
 
-        /// <summary>Writes a temporary file next to <paramref name="path"/>, flushed to disk, then renames it over the target.</summary>
+        /// <summary><see cref="AtomicFile.Write"/>, with a full disk reported as <see cref="DiskFullException"/>.</summary>
         public static void WriteAtomic(string path, byte[] bytes)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            string temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
             try
             {
-                using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-                {
-                    stream.Write(bytes, 0, bytes.Length);
-                    stream.Flush(flushToDisk: true);
-                }
-                if (File.Exists(path)) File.Replace(temp, path, null);
-                else File.Move(temp, path);
+                AtomicFile.Write(path, bytes);
             }
             catch (IOException e) when (IsDiskFull(e))
             {
                 throw new DiskFullException(path, e);
-            }
-            finally
-            {
-                if (File.Exists(temp)) File.Delete(temp);
             }
         }
 
