@@ -19,6 +19,10 @@ Describe 'Embedded engine' -Tag Embedded {
         It 'is accepted by New-LlmProvider and in hashtables, with a .gguf path or a Docker model name' {
             (New-LlmProvider -Name a -Kind Embedded -Model $model).Kind | Should -Be 'Embedded'
             (New-LlmProvider -Name b -Kind Embedded -Model ai/smollm2).Model | Should -Be 'ai/smollm2'
+            # A relative path is the file PowerShell's location names, not the process's own folder.
+            Push-Location (Split-Path $model)
+            try { (New-LlmProvider -Name r -Kind Embedded -Model "./$(Split-Path $model -Leaf)").Model | Should -Be $model }
+            finally { Pop-Location }
             (Get-LlmProviderFallback | Where-Object Name -EQ 'e').Kind | Should -Be 'Embedded'
             { New-LlmProvider -Name c -Kind Embedded -Model 'ai/x;rm -rf /' } | Should -Throw -ErrorId 'SettingsInvalid,*'
         }

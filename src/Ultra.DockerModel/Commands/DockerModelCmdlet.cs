@@ -86,9 +86,12 @@ namespace Ultra.DockerModel.Commands
         /// takes them, and .gguf paths made absolute from PowerShell's location (the process's own folder differs).
         /// </summary>
         internal string[] ValidNamesOrFiles(IEnumerable<string> names) =>
-            ModelSelection.ValidNames(names, (name, e) => WriteError(ToErrorRecord(e, name)), files: true)
-                .Select(name => EmbeddedModelFile.IsPath(name) && !WildcardPattern.ContainsWildcardCharacters(name)
-                    ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(name) : name).ToArray();
+            ModelSelection.ValidNames(names, (name, e) => WriteError(ToErrorRecord(e, name)), files: true).Select(FileFromLocation).ToArray();
+
+        /// <summary>A .gguf path made absolute from PowerShell's location (the process's own folder differs); anything else as given.</summary>
+        internal string FileFromLocation(string name) =>
+            EmbeddedModelFile.IsPath(name) && !WildcardPattern.ContainsWildcardCharacters(name)
+                ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(name) : name;
 
         /// <summary>
         /// Runs <paramref name="onMatch"/> for each installed model the names select (wildcards, short names, tags, ids).

@@ -44,7 +44,8 @@ namespace Ultra.DockerModel.Commands
             {
                 Name = Name,
                 Kind = Kind,
-                Model = Model,
+                // A relative .gguf path saved as typed would later be read from wherever the process happens to be.
+                Model = Kind == LlmProviderKind.Embedded ? FileFromLocation(Model) : Model,
                 Endpoint = Endpoint,
                 ApiKeyEnvironmentVariable = ApiKeyEnvironmentVariable,
                 TimeoutSec = TimeoutSec,
