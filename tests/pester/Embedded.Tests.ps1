@@ -26,6 +26,11 @@ Describe 'Embedded engine' -Tag Embedded {
             (Get-LlmProviderFallback | Where-Object Name -EQ 'e').Kind | Should -Be 'Embedded'
             { New-LlmProvider -Name c -Kind Embedded -Model 'ai/x;rm -rf /' } | Should -Throw -ErrorId 'SettingsInvalid,*'
         }
+        It 'runs a relative -Model path from PowerShell''s location, not the process''s folder' {
+            Push-Location (Split-Path $model)
+            try { (Invoke-LocalLlm 'hi' -Provider e -Model "./$(Split-Path $model -Leaf)" -MaxTokens 2 -Threads 1).Provider | Should -Be 'e' }
+            finally { Pop-Location }
+        }
         It 'completes Embedded for -Kind' {
             $line = 'New-LlmProvider x -Kind Emb'
             (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'Embedded'

@@ -174,7 +174,7 @@ namespace Ultra.DockerModel.Commands
                 schema = Shape(template);
                 chain = Policy(settings).Resolve(saved, new ChainChoice
                 {
-                    Model = Model ?? template?.Model,
+                    Model = Model is null ? template?.Model : FileFromLocation(Model), // a .gguf path from PowerShell's location
                     Provider = Provider,
                     Transport = MyInvocation.BoundParameters.ContainsKey(nameof(Transport)) ? Transport : null,
                     NoFallback = NoFallback,
